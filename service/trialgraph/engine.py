@@ -1,0 +1,51 @@
+"""The batch engine: runs the shapes' SPARQL rules and constraints for many screenings at once
+on an in-memory Oxigraph store. `$this` becomes a variable that every rule binds itself
+(`$this a tg:Screening`), so one query decides one step for the whole batch.
+pySHACL on the same shapes is the reference (trialgraph.reference)."""
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from trialgraph.shapes import declared_prefixes, shapes_graph, sparql_constraints, sparql_rules
+
+
+def _batch_query(query: str) -> str:
+    return query.replace("$this", "?this")
+
+
+class BatchEngine:
+    """Runs the eligibility rules over a batch of record graphs on one Oxigraph store."""
+
+    def __init__(self, protocol: Graph) -> None:
+        shapes = shapes_graph()
+        self._prefixes = declared_prefixes(shapes)
+        self._rules = [_batch_query(rule.construct) for rule in sparql_rules(shapes)]
+        self._constraints = [
+            (constraint, _batch_query(constraint.select))
+            for constraint in sparql_constraints(shapes)
+        ]
+        self._protocol = protocol.serialize(format="nt")
+
+    def run(self, records: Iterable[Graph]) -> ox.Store:
+        """Load the protocol and the records into a fresh store, apply every rule in order."""
+        store = ox.Store()
+        store.bulk_load(self._protocol.encode(), ox.RdfFormat.N_TRIPLES)
+        for record in records:
+            store.bulk_load(record.serialize(format="nt").encode(), ox.RdfFormat.N_TRIPLES)
+        for rule in self._rules:
+            triples = list(store.query(rule, prefixes=self._prefixes))
+            store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+        return store
+
+    def violations(self, store: ox.Store) -> list[tuple]:
+        """Return (shape, severity, focus node, value, message) for every constraint row."""
+        rows = []
+        for constraint, query in self._constraints:
+            for solution in store.query(query, prefixes=self._prefixes):
+                rows.append(
+                    (constraint.shape, constraint.severity, solution["this"], solution["value"],
+                     solution["message"])
+                )
+        return rows
