@@ -1,10 +1,16 @@
 """The `trialgraph` command."""
 
+import json
 import sys
+from datetime import date
+from pathlib import Path
 
 import click
 
 from trialgraph.check import run_checks
+from trialgraph.report import results_graph, results_table
+from trialgraph.screening import record_files, screen_paths
+from trialgraph.synthetic import write_bundles
 
 
 @click.group()
@@ -24,3 +30,42 @@ def check(no_reasoner: bool) -> None:
             click.echo(f"  - {problem}", err=True)
         sys.exit(1)
     click.echo("all checks passed")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Screening date for records that give none (default: today).")
+@click.option("--format", "output", type=click.Choice(["json", "table", "ttl"]), default="json")
+def screen(paths: tuple[Path, ...], as_of, output: str) -> None:
+    """Screen FHIR or RDF records (files or folders); exit 1 if a record was refused."""
+    run_date = as_of.date() if as_of else date.today()
+    total = len(record_files(list(paths)))
+    if sys.stderr.isatty() and total > 50:
+        with click.progressbar(length=total, label="screening", file=sys.stderr) as bar:
+            results, errors = screen_paths(list(paths), run_date, progress=bar.update)
+    else:
+        results, errors = screen_paths(list(paths), run_date)
+    for error in errors:
+        click.echo(f"refused: {error}", err=True)
+    if output == "json":
+        document = {"as_of": run_date.isoformat(), "patients": [r.as_json() for r in results]}
+        click.echo(json.dumps(document, ensure_ascii=False, indent=1))
+    elif output == "table":
+        click.echo(results_table(results))
+    else:
+        click.echo(results_graph(results, run_date).serialize(format="turtle"))
+    sys.exit(1 if errors else 0)
+
+
+@main.command()
+@click.argument("count", type=click.IntRange(min=1))
+@click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Screening dates fall in the year before this date (default: today).")
+def generate(count: int, out_dir: Path, seed: int, as_of) -> None:
+    """Write COUNT synthetic FHIR bundles covering every outcome of every criterion."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = write_bundles(count, out_dir, seed, as_of.date() if as_of else date.today())
+    click.echo(f"wrote {written} synthetic patients to {out_dir}")

@@ -1,0 +1,149 @@
+"""Screen patient records: run the shapes over batches of records (both cores) and turn the
+derived outcomes into per-patient results with evidence."""
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from itertools import islice
+from multiprocessing import get_context
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import RDF, XSD
+
+from trialgraph.engine import BatchEngine
+from trialgraph.fhir import PatientRecord, RecordError
+from trialgraph.namespaces import TG
+from trialgraph.ontology import protocol_graph
+from trialgraph.records import read_records
+from trialgraph.resources import queries_dir
+
+CRITERIA = [f"IN{n}" for n in range(1, 8)] + [f"EX{n}" for n in range(1, 12)]
+RUN = URIRef("urn:trialgraph:run")
+RECORD_SUFFIXES = {".json", ".ttl", ".jsonld", ".nt"}
+OUTCOME_COLUMNS = (
+    "patient", "status", "criterion", "outcome", "missing", "item", "source", "code", "value",
+    "unit", "date",
+)
+
+
+@dataclass
+class PatientScreening:
+    """One patient's status, the outcome of each criterion and what decided it."""
+
+    patient: str
+    status: str = ""
+    criteria: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, list[dict]] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {
+            "patient": self.patient,
+            "status": self.status,
+            "criteria": {cid: self.criteria.get(cid, "unknown") for cid in CRITERIA},
+            "evidence": {cid: self.evidence.get(cid, []) for cid in CRITERIA},
+        }
+
+
+def run_graph(as_of: date) -> Graph:
+    """The screening run node that gives the as-of date to records without a screening date."""
+    graph = Graph()
+    graph.add((RUN, RDF.type, TG.ScreeningRun))
+    graph.add((RUN, TG.asOfDate, Literal(as_of.isoformat(), datatype=XSD.date)))
+    return graph
+
+
+@cache
+def outcomes_query() -> str:
+    return (queries_dir() / "outcomes.rq").read_text(encoding="utf-8")
+
+
+@cache
+def batch_engine() -> BatchEngine:
+    return BatchEngine(protocol_graph())
+
+
+def _text(term) -> str | None:
+    return None if term is None else term.value
+
+
+def collect_outcomes(rows: Iterable[dict[str, str | None]]) -> list[PatientScreening]:
+    """Group outcome rows (as from queries/outcomes.rq) into one result per patient."""
+    results: dict[str, PatientScreening] = {}
+    for row in rows:
+        result = results.setdefault(row["patient"], PatientScreening(row["patient"]))
+        result.status = row["status"]
+        criterion = row["criterion"]
+        result.criteria[criterion] = row["outcome"]
+        evidence = result.evidence.setdefault(criterion, [])
+        if row["item"]:
+            item = {key: row[key] for key in ("source", "code", "value", "unit", "date")}
+            item = {"id": item.pop("source") or row["item"], "iri": row["item"], **item}
+            if item not in evidence:
+                evidence.append(item)
+        if row["missing"] and {"missing": row["missing"]} not in evidence:
+            evidence.append({"missing": row["missing"]})
+    return sorted(results.values(), key=lambda result: result.patient)
+
+
+def screen_records(records: list[PatientRecord], as_of: date) -> list[PatientScreening]:
+    """Screen a batch of records in one store with the batch engine."""
+    store = batch_engine().run([run_graph(as_of), *(record.graph for record in records)])
+    rows = (
+        {name: _text(solution[name]) for name in OUTCOME_COLUMNS}
+        for solution in store.query(outcomes_query())
+    )
+    return collect_outcomes(rows)
+
+
+def _screen_files(job: tuple[list[Path], date]) -> tuple[list[PatientScreening], list[str]]:
+    paths, as_of = job
+    records, errors = [], []
+    for item in read_records(paths):
+        if isinstance(item, RecordError):
+            errors.append(str(item))
+        else:
+            records.append(item)
+    return (screen_records(records, as_of) if records else []), errors
+
+
+def record_files(paths: list[Path]) -> list[Path]:
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in RECORD_SUFFIXES))
+        else:
+            files.append(path)
+    return files
+
+
+def _batches(files: list[Path], size: int) -> Iterator[list[Path]]:
+    iterator = iter(files)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def screen_paths(
+    paths: list[Path],
+    as_of: date,
+    batch_size: int = 250,
+    workers: int = 2,
+    progress: Callable[[int], None] | None = None,
+) -> tuple[list[PatientScreening], list[str]]:
+    """Screen every record under the paths; return the results and the refused records' errors."""
+    jobs = [(batch, as_of) for batch in _batches(record_files(paths), batch_size)]
+    if workers > 1 and len(jobs) > 1:
+        with get_context("fork").Pool(workers) as pool:
+            return _gather(jobs, pool.imap(_screen_files, jobs), progress)
+    return _gather(jobs, map(_screen_files, jobs), progress)
+
+
+def _gather(jobs, outputs, progress) -> tuple[list[PatientScreening], list[str]]:
+    results, errors = [], []
+    for (batch, _), (screened, refused) in zip(jobs, outputs, strict=True):
+        results += screened
+        errors += refused
+        if progress:
+            progress(len(batch))
+    return results, errors
