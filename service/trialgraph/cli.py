@@ -34,8 +34,12 @@ def check(no_reasoner: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Screening date for records that give none (default: today).")
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Screening date for records that give none (default: today).",
+)
 @click.option("--format", "output", type=click.Choice(["json", "table", "ttl"]), default="json")
 def screen(paths: tuple[Path, ...], as_of, output: str) -> None:
     """Screen FHIR or RDF records (files or folders); exit 1 if a record was refused."""
@@ -62,8 +66,12 @@ def screen(paths: tuple[Path, ...], as_of, output: str) -> None:
 @click.argument("count", type=click.IntRange(min=1))
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="Screening dates fall in the year before this date (default: today).")
+@click.option(
+    "--as-of",
+    type=click.DateTime(["%Y-%m-%d"]),
+    default=None,
+    help="Screening dates fall in the year before this date (default: today).",
+)
 def generate(count: int, out_dir: Path, seed: int, as_of) -> None:
     """Write COUNT synthetic FHIR bundles covering every outcome of every criterion."""
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -45,7 +45,12 @@ class BatchEngine:
         for constraint, query in self._constraints:
             for solution in store.query(query, prefixes=self._prefixes):
                 rows.append(
-                    (constraint.shape, constraint.severity, solution["this"], solution["value"],
-                     solution["message"])
+                    (
+                        constraint.shape,
+                        constraint.severity,
+                        solution["this"],
+                        solution["value"],
+                        solution["message"],
+                    )
                 )
         return rows

@@ -6,8 +6,9 @@ concept IRI of its code system in ontology/value-sets.ttl (`tg:fhirSystem`,
 has no place for. A bundle that cannot be mapped raises `RecordError` and yields no graph.
 
 Speed: 10,000 bundles are mapped per benchmark run, so triples are collected as plain tuples
-and stored in one loop into rdflib's SimpleMemory store (about twice as fast as the default,
-context-aware store; a record graph needs no named graphs).
+and stored in one loop into rdflib's SimpleMemory store (about 1 ms a bundle of 40 resources,
+against 2.2 ms with the default store). That store has no named graphs, which pySHACL needs:
+give pySHACL a copy (`record.graph + other` or `Graph() + record.graph` makes one).
 """
 
 import json

@@ -22,7 +22,7 @@ SUFFIXES = (".json", *RDF_FORMATS)
 
 def read_records(paths: list[Path]) -> Iterator[PatientRecord | RecordError]:
     """Yield the record, or the error, of each record file in the given files and folders."""
-    for path in paths:
+    for path in map(Path, paths):
         if not path.exists():
             yield RecordError(str(path), "file", "path", "no such file or folder")
             continue

@@ -1,4 +1,4 @@
-"""Screening results for people and graphs: a patient × criterion table, and the results graph
+"""Screening results for people and graphs: a patient-by-criterion table, and the results graph
 (outcomes, evidence, missing data and the run's PROV-O provenance) in the ontology's terms."""
 
 from datetime import UTC, date, datetime
@@ -11,8 +11,12 @@ from trialgraph.ontology import protocol_graph
 from trialgraph.screening import CRITERIA, PatientScreening
 
 SYMBOLS = {"met": "+", "not-met": "-", "unknown": "?", "not-applicable": "n/a"}
-OUTCOMES = {"met": TG.met, "not-met": TG.notMet, "unknown": TG.unknown,
-            "not-applicable": TG.notApplicable}
+OUTCOMES = {
+    "met": TG.met,
+    "not-met": TG.notMet,
+    "unknown": TG.unknown,
+    "not-applicable": TG.notApplicable,
+}
 STATUSES = {"eligible": TG.eligible, "ineligible": TG.ineligible, "undetermined": TG.undetermined}
 RESULTS = "https://w3id.org/trialgraph/results/"
 

@@ -23,8 +23,17 @@ CRITERIA = [f"IN{n}" for n in range(1, 8)] + [f"EX{n}" for n in range(1, 12)]
 RUN = URIRef("urn:trialgraph:run")
 RECORD_SUFFIXES = {".json", ".ttl", ".jsonld", ".nt"}
 OUTCOME_COLUMNS = (
-    "patient", "status", "criterion", "outcome", "missing", "item", "source", "code", "value",
-    "unit", "date",
+    "patient",
+    "status",
+    "criterion",
+    "outcome",
+    "missing",
+    "item",
+    "source",
+    "code",
+    "value",
+    "unit",
+    "date",
 )
 
 

@@ -399,10 +399,6 @@ def _drop(concept: dict) -> Change:
     return lambda bundle, t: _remove(bundle, lambda r: _has_code(r, concept))
 
 
-def _drop_type(resource_type: str) -> Change:
-    return lambda bundle, t: _remove(bundle, lambda r: r["resourceType"] == resource_type)
-
-
 def _observe(code: dict, *results: tuple[int, dict], replace: bool = True, **fixed) -> Change:
     """Add one Observation of `code` per (days from T_S, value fields), first removing the
     others of that code unless `replace` is false."""
