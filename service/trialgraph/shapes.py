@@ -22,7 +22,7 @@ class SparqlRule:
 
 @dataclass(frozen=True)
 class SparqlConstraint:
-    """One sh:SPARQLConstraint: its shape, severity and SELECT query ($this ?value ?message)."""
+    """One sh:SPARQLConstraint: its shape, the shape's severity, and its SELECT query."""
 
     shape: URIRef
     severity: URIRef
@@ -61,7 +61,7 @@ def sparql_rules(graph: Graph) -> list[SparqlRule]:
 def sparql_constraints(graph: Graph) -> list[SparqlConstraint]:
     """Return every SPARQL constraint of the shapes."""
     return [
-        SparqlConstraint(shape, graph.value(constraint, SH.severity) or SH.Violation, str(query))
+        SparqlConstraint(shape, graph.value(shape, SH.severity) or SH.Violation, str(query))
         for shape, constraint in graph.subject_objects(SH.sparql)
         for query in graph.objects(constraint, SH.select)
     ]
