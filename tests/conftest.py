@@ -1,14 +1,28 @@
 """Shared fixtures: the repository layout and the protocol graph."""
 
+import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
 
+from trialgraph.fhir import PatientRecord, map_fhir
 from trialgraph.ontology import protocol_graph
+from trialgraph.synthetic import Scenario, baseline_bundle
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
+SCREENING_DATE = date(2025, 3, 2)
+AS_OF = date(2025, 6, 1)
+
+
+def scenario_record(patient_id: str, scenario: Scenario | None = None) -> PatientRecord:
+    """The eligible baseline record, screened on SCREENING_DATE, with the scenario's change."""
+    bundle = baseline_bundle(patient_id, SCREENING_DATE)
+    if scenario is not None:
+        scenario.change(bundle, SCREENING_DATE)
+    return map_fhir(json.dumps(bundle), source=scenario.name if scenario else "baseline")
 
 
 @pytest.fixture(scope="session")

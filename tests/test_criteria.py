@@ -1,30 +1,17 @@
 """Every criterion, every outcome, every boundary: each synthetic scenario changes one thing in
 an eligible baseline record, and the shapes must give exactly the outcomes the spec says."""
 
-import json
-from datetime import date
-
 import pytest
 
-from trialgraph.fhir import map_fhir
+from tests.conftest import AS_OF, scenario_record
 from trialgraph.screening import CRITERIA, screen_records
-from trialgraph.synthetic import SCENARIOS, Scenario, baseline_bundle
-
-SCREENING_DATE = date(2025, 3, 2)
-AS_OF = date(2025, 6, 1)
-
-
-def scenario_record(index: int, scenario: Scenario):
-    patient_id = f"scenario-{index:03d}"
-    bundle = baseline_bundle(patient_id, SCREENING_DATE)
-    scenario.change(bundle, SCREENING_DATE)
-    return map_fhir(json.dumps(bundle), source=scenario.name)
+from trialgraph.synthetic import SCENARIOS
 
 
 @pytest.fixture(scope="module")
 def screened():
-    records = [scenario_record(i, s) for i, s in enumerate(SCENARIOS)]
-    baseline = map_fhir(json.dumps(baseline_bundle("baseline", SCREENING_DATE)), "baseline")
+    records = [scenario_record(f"scenario-{i:03d}", s) for i, s in enumerate(SCENARIOS)]
+    baseline = scenario_record("baseline")
     results = screen_records([*records, baseline], AS_OF)
     return {result.patient: result for result in results}
 

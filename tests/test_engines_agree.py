@@ -2,30 +2,29 @@
 shapes: same outcome for every criterion of every patient, same report results."""
 
 import json
-from datetime import date
 
 import pytest
 from rdflib import Graph
 from rdflib.namespace import SH
 
+from tests.conftest import AS_OF, scenario_record
 from trialgraph.engine import BatchEngine
-from trialgraph.fhir import map_fhir
 from trialgraph.ontology import protocol_graph
 from trialgraph.reference import run_reference
-from trialgraph.screening import OUTCOME_COLUMNS, collect_outcomes, outcomes_query, run_graph
-from trialgraph.synthetic import SCENARIOS, baseline_bundle
+from trialgraph.screening import (
+    OUTCOME_COLUMNS,
+    collect_outcomes,
+    outcomes_query,
+    run_graph,
+    store_outcomes,
+)
+from trialgraph.synthetic import SCENARIOS
 
-SCREENING_DATE = date(2025, 3, 2)
-AS_OF = date(2025, 6, 1)
 SAMPLE = SCENARIOS[::15]  # one scenario in fifteen, across all criteria
 
 
 def _records() -> list[Graph]:
-    records = []
-    for index, scenario in enumerate(SAMPLE):
-        bundle = baseline_bundle(f"agree-{index:02d}", SCREENING_DATE)
-        scenario.change(bundle, SCREENING_DATE)
-        records.append(map_fhir(json.dumps(bundle), scenario.name).graph)
+    records = [scenario_record(f"agree-{i:02d}", s).graph for i, s in enumerate(SAMPLE)]
     return [run_graph(AS_OF), *records]
 
 
@@ -34,10 +33,6 @@ def both():
     records = _records()
     engine = BatchEngine(protocol_graph())
     store = engine.run(records)
-    batch_rows = [
-        {name: (s[name].value if s[name] is not None else None) for name in OUTCOME_COLUMNS}
-        for s in store.query(outcomes_query())
-    ]
     data = Graph()
     for graph in [protocol_graph(), *records]:
         for triple in graph:
@@ -48,7 +43,7 @@ def both():
         for row in data.query(outcomes_query())
     ]
     return (
-        collect_outcomes(batch_rows),
+        store_outcomes(store),
         engine.violations(store),
         collect_outcomes(reference_rows),
         report,

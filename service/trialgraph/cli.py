@@ -13,6 +13,17 @@ from trialgraph.screening import record_files, screen_paths
 from trialgraph.synthetic import write_bundles
 
 
+def as_of_option(help_text: str):
+    """The --as-of YYYY-MM-DD option, given to the command as a date (today when absent)."""
+    return click.option(
+        "--as-of",
+        type=click.DateTime(["%Y-%m-%d"]),
+        default=None,
+        callback=lambda _ctx, _param, value: value.date() if value else date.today(),
+        help=help_text,
+    )
+
+
 @click.group()
 @click.version_option(package_name="trialgraph")
 def main() -> None:
@@ -34,31 +45,25 @@ def check(no_reasoner: bool) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option(
-    "--as-of",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="Screening date for records that give none (default: today).",
-)
+@as_of_option("Screening date for records that give none (default: today).")
 @click.option("--format", "output", type=click.Choice(["json", "table", "ttl"]), default="json")
-def screen(paths: tuple[Path, ...], as_of, output: str) -> None:
+def screen(paths: tuple[Path, ...], as_of: date, output: str) -> None:
     """Screen FHIR or RDF records (files or folders); exit 1 if a record was refused."""
-    run_date = as_of.date() if as_of else date.today()
     total = len(record_files(list(paths)))
     if sys.stderr.isatty() and total > 50:
         with click.progressbar(length=total, label="screening", file=sys.stderr) as bar:
-            results, errors = screen_paths(list(paths), run_date, progress=bar.update)
+            results, errors = screen_paths(list(paths), as_of, progress=bar.update)
     else:
-        results, errors = screen_paths(list(paths), run_date)
+        results, errors = screen_paths(list(paths), as_of)
     for error in errors:
         click.echo(f"refused: {error}", err=True)
     if output == "json":
-        document = {"as_of": run_date.isoformat(), "patients": [r.as_json() for r in results]}
+        document = {"as_of": as_of.isoformat(), "patients": [r.as_json() for r in results]}
         click.echo(json.dumps(document, ensure_ascii=False, indent=1))
     elif output == "table":
         click.echo(results_table(results))
     else:
-        click.echo(results_graph(results, run_date).serialize(format="turtle"))
+        click.echo(results_graph(results, as_of).serialize(format="turtle"))
     sys.exit(1 if errors else 0)
 
 
@@ -66,14 +71,9 @@ def screen(paths: tuple[Path, ...], as_of, output: str) -> None:
 @click.argument("count", type=click.IntRange(min=1))
 @click.argument("out_dir", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--seed", type=int, default=1, show_default=True)
-@click.option(
-    "--as-of",
-    type=click.DateTime(["%Y-%m-%d"]),
-    default=None,
-    help="Screening dates fall in the year before this date (default: today).",
-)
-def generate(count: int, out_dir: Path, seed: int, as_of) -> None:
+@as_of_option("Screening dates fall in the year before this date (default: today).")
+def generate(count: int, out_dir: Path, seed: int, as_of: date) -> None:
     """Write COUNT synthetic FHIR bundles covering every outcome of every criterion."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = write_bundles(count, out_dir, seed, as_of.date() if as_of else date.today())
+    written = write_bundles(count, out_dir, seed, as_of)
     click.echo(f"wrote {written} synthetic patients to {out_dir}")

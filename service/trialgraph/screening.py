@@ -17,11 +17,11 @@ from trialgraph.fhir import PatientRecord, RecordError
 from trialgraph.namespaces import TG
 from trialgraph.ontology import protocol_graph
 from trialgraph.records import read_records
+from trialgraph.records import record_files as folder_record_files
 from trialgraph.resources import queries_dir
 
 CRITERIA = [f"IN{n}" for n in range(1, 8)] + [f"EX{n}" for n in range(1, 12)]
 RUN = URIRef("urn:trialgraph:run")
-RECORD_SUFFIXES = {".json", ".ttl", ".jsonld", ".nt"}
 OUTCOME_COLUMNS = (
     "patient",
     "status",
@@ -98,7 +98,11 @@ def collect_outcomes(rows: Iterable[dict[str, str | None]]) -> list[PatientScree
 
 def screen_records(records: list[PatientRecord], as_of: date) -> list[PatientScreening]:
     """Screen a batch of records in one store with the batch engine."""
-    store = batch_engine().run([run_graph(as_of), *(record.graph for record in records)])
+    return store_outcomes(batch_engine().run([run_graph(as_of), *(r.graph for r in records)]))
+
+
+def store_outcomes(store) -> list[PatientScreening]:
+    """Read the outcomes the rules derived in an Oxigraph store, one result per patient."""
     rows = (
         {name: _text(solution[name]) for name in OUTCOME_COLUMNS}
         for solution in store.query(outcomes_query())
@@ -118,12 +122,10 @@ def _screen_files(job: tuple[list[Path], date]) -> tuple[list[PatientScreening],
 
 
 def record_files(paths: list[Path]) -> list[Path]:
+    """Return the record files among the paths, each folder walked as read_records walks it."""
     files = []
     for path in paths:
-        if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in RECORD_SUFFIXES))
-        else:
-            files.append(path)
+        files.extend(folder_record_files(path) if path.is_dir() else [path])
     return files
 
 
