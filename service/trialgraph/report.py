@@ -55,6 +55,7 @@ def results_graph(results: list[PatientScreening], as_of: date) -> Graph:
         assessment = URIRef(f"{run}/patient/{result.patient}")
         graph.add((assessment, RDF.type, TG.EligibilityAssessment))
         graph.add((assessment, PROV.wasGeneratedBy, run))
+        graph.add((assessment, TG.assessedScreening, URIRef(result.screening)))
         graph.add((assessment, TG.eligibilityStatus, STATUSES[result.status]))
         for criterion in CRITERIA:
             outcome = URIRef(f"{assessment}/{criterion}")

@@ -24,6 +24,7 @@ CRITERIA = [f"IN{n}" for n in range(1, 8)] + [f"EX{n}" for n in range(1, 12)]
 RUN = URIRef("urn:trialgraph:run")
 OUTCOME_COLUMNS = (
     "patient",
+    "screening",
     "status",
     "criterion",
     "outcome",
@@ -42,6 +43,7 @@ class PatientScreening:
     """One patient's status, the outcome of each criterion and what decided it."""
 
     patient: str
+    screening: str = ""
     status: str = ""
     criteria: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, list[dict]] = field(default_factory=dict)
@@ -81,7 +83,7 @@ def collect_outcomes(rows: Iterable[dict[str, str | None]]) -> list[PatientScree
     """Group outcome rows (as from queries/outcomes.rq) into one result per patient."""
     results: dict[str, PatientScreening] = {}
     for row in rows:
-        result = results.setdefault(row["patient"], PatientScreening(row["patient"]))
+        result = results.setdefault(row["patient"], PatientScreening(row["patient"], row["screening"]))
         result.status = row["status"]
         criterion = row["criterion"]
         result.criteria[criterion] = row["outcome"]
