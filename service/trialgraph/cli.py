@@ -8,8 +8,11 @@ from pathlib import Path
 import click
 
 from trialgraph.check import run_checks
+from trialgraph.loading import load_paths
 from trialgraph.report import results_graph, results_table
 from trialgraph.screening import record_files, screen_paths
+from trialgraph.settings import Settings, SettingsError
+from trialgraph.store import StoreError, TrialStore, open_store
 from trialgraph.synthetic import write_bundles
 
 
@@ -77,3 +80,26 @@ def generate(count: int, out_dir: Path, seed: int, as_of: date) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     written = write_bundles(count, out_dir, seed, as_of)
     click.echo(f"wrote {written} synthetic patients to {out_dir}")
+
+
+def store_from_env() -> tuple[Settings, TrialStore]:
+    """The settings from the environment and the store they name (usage error if bad)."""
+    try:
+        settings = Settings.from_env()
+        return settings, open_store(settings.store_dir, settings.snapshots_dir)
+    except (SettingsError, StoreError) as error:
+        raise click.UsageError(str(error)) from None
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@as_of_option("Screening date for records that give none (default: today).")
+def load(paths: tuple[Path, ...], as_of: date) -> None:
+    """Store FHIR or RDF records (files or folders), screened; exit 1 if a record was refused."""
+    settings, store = store_from_env()
+    stored, refused = load_paths(store, list(paths), as_of)
+    store.close()
+    for error in refused:
+        click.echo(f"refused: {error}", err=True)
+    click.echo(f"stored {stored} patient record(s) in {settings.data_dir}")
+    sys.exit(1 if refused else 0)

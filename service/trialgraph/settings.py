@@ -1,0 +1,83 @@
+"""Service settings, read from environment variables that start with `TRIALGRAPH_`.
+
+Every setting has a default; the README's "Settings" table documents them all.
+"""
+
+import os
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PREFIX = "TRIALGRAPH_"
+
+
+class SettingsError(ValueError):
+    """A setting whose value cannot be used."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The service's guardrails and places."""
+
+    data_dir: Path = Path("trialgraph-data")
+    tokens_file: Path | None = None
+    query_timeout: float = 30.0
+    max_rows: int = 10_000
+    max_upload_bytes: int = 10_000_000
+    service_allowlist: tuple[str, ...] = field(default_factory=tuple)
+    query_workers: int = 2
+    host: str = "127.0.0.1"
+    port: int = 8080
+
+    @property
+    def tokens_path(self) -> Path:
+        """The tokens file: the setting, or tokens.json in the data folder."""
+        return self.tokens_file or self.data_dir / "tokens.json"
+
+    @property
+    def store_dir(self) -> Path:
+        return self.data_dir / "store"
+
+    @property
+    def snapshots_dir(self) -> Path:
+        return self.data_dir / "snapshots"
+
+    @property
+    def audit_log(self) -> Path:
+        return self.data_dir / "audit.log"
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+        """Read the settings from `TRIALGRAPH_*` variables; raise SettingsError on a bad value."""
+        env = os.environ if environ is None else environ
+
+        def get(name: str) -> str | None:
+            value = env.get(PREFIX + name)
+            return value.strip() if value is not None and value.strip() else None
+
+        def number(name: str, kind: type, default: float, minimum: float) -> float:
+            text = get(name)
+            if text is None:
+                return default
+            try:
+                value = kind(text)
+            except ValueError:
+                raise SettingsError(f"{PREFIX}{name}={text!r} is not a number") from None
+            if value < minimum:
+                raise SettingsError(f"{PREFIX}{name}={text!r} is below {minimum}")
+            return value
+
+        defaults = cls()
+        tokens, allowlist = get("TOKENS_FILE"), get("SERVICE_ALLOWLIST") or ""
+        return cls(
+            data_dir=Path(get("DATA_DIR") or defaults.data_dir),
+            tokens_file=Path(tokens) if tokens else None,
+            query_timeout=number("QUERY_TIMEOUT", float, defaults.query_timeout, 0.1),
+            max_rows=int(number("MAX_ROWS", int, defaults.max_rows, 1)),
+            max_upload_bytes=int(number("MAX_UPLOAD_BYTES", int, defaults.max_upload_bytes, 1)),
+            service_allowlist=tuple(u for u in re.split(r"[\s,]+", allowlist) if u),
+            query_workers=int(number("QUERY_WORKERS", int, defaults.query_workers, 1)),
+            host=get("HOST") or defaults.host,
+            port=int(number("PORT", int, defaults.port, 0)),
+        )

@@ -1,0 +1,217 @@
+"""The persistent store: an on-disk Oxigraph store in the data folder, with the named graphs of
+trialgraph.graphs. Every write is one SPARQL Update, which Oxigraph applies in one transaction:
+a write that fails leaves nothing behind. Queries see the union of the graphs.
+
+Query workers never open the live store (RocksDB is undefined when another process writes):
+they read checkpoints (`snapshot()`), which Oxigraph makes with hard links, after each write.
+"""
+
+import shutil
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from trialgraph.graphs import (
+    ONTOLOGY_GRAPH,
+    SHAPES_GRAPH,
+    patient_of,
+    record_graph,
+    run_graph,
+)
+from trialgraph.namespaces import TG
+from trialgraph.ontology import protocol_graph
+from trialgraph.resources import queries_dir
+from trialgraph.screening import OUTCOME_COLUMNS, PatientScreening, collect_outcomes
+from trialgraph.shapes import shapes_graph
+
+PREFIXES = {"tg": str(TG)}
+
+
+class StoreError(Exception):
+    """The store cannot be opened or written."""
+
+
+class UnstorableRecord(ValueError):
+    """A record graph that Oxigraph refuses (an invalid IRI or literal)."""
+
+
+@dataclass
+class StoredResult:
+    """A patient's current screening result and the run that decided it."""
+
+    result: PatientScreening
+    run: str
+    as_of: str
+
+    def as_json(self) -> dict:
+        return {**self.result.as_json(), "as_of": self.as_of, "run": self.run}
+
+
+@cache
+def assessments_query() -> str:
+    return (queries_dir() / "assessments.rq").read_text(encoding="utf-8")
+
+
+def ntriples(graph: Graph) -> str:
+    """The graph as N-Triples checked by Oxigraph, safe to put into a SPARQL Update."""
+    try:
+        quads = ox.parse(graph.serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).decode()
+    except Exception as error:  # rdflib raises a bare Exception for an invalid IRI
+        raise UnstorableRecord(str(error)) from None
+
+
+def _iris(iris: Iterable[str]) -> str:
+    return " ".join(str(ox.NamedNode(iri)) for iri in iris)
+
+
+class TrialStore:
+    """The service's store: protocol, shapes, patient records and current screening results."""
+
+    def __init__(self, path: Path, snapshots: Path | None = None) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        try:
+            self._store = ox.Store(str(path))
+        except OSError as error:
+            if "lock" in str(error).lower():
+                raise StoreError(f"the store in {path} is in use by another process") from None
+            raise StoreError(f"cannot open the store in {path}: {error}") from None
+        self._snapshots = snapshots or path.parent / "snapshots"
+        shutil.rmtree(self._snapshots, ignore_errors=True)
+        self._lock = threading.Lock()
+        self.generation = 0
+
+    # --- reading --------------------------------------------------------------------------
+
+    def query(self, query: str, **options):
+        """Run a SPARQL query over the union of the graphs (options as pyoxigraph's)."""
+        options.setdefault("use_default_graph_as_union", "default_graph" not in options)
+        return self._store.query(query, prefixes=PREFIXES, **options)
+
+    def graphs(self) -> set[str]:
+        """The IRIs of the named graphs."""
+        return {graph.value for graph in self._store.named_graphs()}
+
+    def patient_ids(self) -> list[str]:
+        """The ids of the stored patients, sorted."""
+        return sorted(pid for pid in map(patient_of, self.graphs()) if pid is not None)
+
+    def has_patient(self, patient_id: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(record_graph(patient_id)))
+
+    def record(self, patient_id: str) -> list[ox.Triple]:
+        """The triples of a patient's record graph (empty if there is none)."""
+        graph = ox.NamedNode(record_graph(patient_id))
+        return [q.triple for q in self._store.quads_for_pattern(None, None, None, graph)]
+
+    def results(self, patient_id: str | None = None) -> list[StoredResult]:
+        """The current screening results of one patient, or of all, sorted by patient."""
+        one = patient_id is not None
+        substitutions = {ox.Variable("patient"): ox.Literal(patient_id)} if one else {}
+        runs: dict[str, tuple[str, str]] = {}
+        rows = []
+        for solution in self.query(assessments_query(), substitutions=substitutions):
+            row = {name: _text(solution[name]) for name in OUTCOME_COLUMNS}
+            if one:
+                row["patient"] = patient_id
+            runs[row["patient"]] = (solution["run"].value, solution["asOf"].value)
+            rows.append(row)
+        return [StoredResult(r, *runs[r.patient]) for r in collect_outcomes(rows)]
+
+    # --- writing --------------------------------------------------------------------------
+
+    def sync_protocol(self) -> None:
+        """Replace the ontology and shapes graphs with the current ontology/ and shapes/."""
+        self._update(
+            f"DROP SILENT GRAPH <{ONTOLOGY_GRAPH}> ; DROP SILENT GRAPH <{SHAPES_GRAPH}> ;"
+            f"INSERT DATA {{ GRAPH <{ONTOLOGY_GRAPH}> {{ {ntriples(protocol_graph())} }} }} ;"
+            f"INSERT DATA {{ GRAPH <{SHAPES_GRAPH}> {{ {ntriples(shapes_graph())} }} }}"
+        )
+
+    def save(self, records: dict[str, str], results: Graph | None) -> None:
+        """Replace the records' graphs ({patient id: N-Triples from `ntriples`}) and their
+        patients' results with `results` (one run graph), in one transaction."""
+        inserts = [(record_graph(pid), triples) for pid, triples in records.items()]
+        if results is not None:
+            run = next(iter(results.subjects(predicate=None, object=TG.ScreeningRun)))
+            inserts.append((run_graph(str(run)), ntriples(results)))
+        with self._lock:
+            removal = self._removal(list(records))
+            data = " ".join(f"GRAPH <{graph}> {{ {triples} }}" for graph, triples in inserts)
+            self._update(f"{removal} INSERT DATA {{ {data} }}")
+
+    def delete(self, patient_id: str) -> bool:
+        """Remove a patient's record and results; return whether there was a record."""
+        with self._lock:
+            if not self.has_patient(patient_id):
+                return False
+            self._update(self._removal([patient_id]))
+            return True
+
+    def update(self, update: str) -> None:
+        """Run a SPARQL Update as it is (the caller has checked it)."""
+        with self._lock:
+            self._update(update, prefixes=None)
+
+    def _removal(self, patient_ids: list[str]) -> str:
+        """The SPARQL Update that removes these patients' records and current assessments,
+        dropping run graphs that keep no assessment."""
+        graphs = [record_graph(pid) for pid in patient_ids]
+        values = f"VALUES ?record {{ {_iris(graphs)} }}"
+        mine = f"{values} GRAPH ?record {{ ?screening a tg:Screening }}"
+        assessed = "GRAPH ?g { ?a tg:assessedScreening ?screening"
+        found = self.query(f"SELECT DISTINCT ?g WHERE {{ {mine} {assessed} }} }}")
+        emptied = [
+            run
+            for run in (solution["g"].value for solution in found)
+            if not self.query(
+                f"ASK {{ GRAPH <{run}> {{ ?a tg:assessedScreening ?screening }} "
+                f"FILTER NOT EXISTS {{ {mine} }} }}"
+            )
+        ]
+        where = f"{mine} {assessed}"
+        steps = [
+            f"DELETE {{ GRAPH ?g {{ ?o ?p ?v }} }} "
+            f"WHERE {{ {where} ; tg:hasOutcome ?o . ?o ?p ?v }} }}",
+            f"DELETE {{ GRAPH ?g {{ ?a ?p ?v }} }} WHERE {{ {where} ; ?p ?v }} }}",
+            *(f"DROP GRAPH <{run}>" for run in emptied),
+            *(f"DROP SILENT GRAPH <{graph}>" for graph in graphs),
+        ]
+        return "PREFIX tg: <" + str(TG) + "> " + " ; ".join(steps) + " ;"
+
+    def _update(self, update: str, prefixes: dict[str, str] | None = PREFIXES) -> None:
+        self._store.update(update, prefixes=prefixes)
+        self.generation += 1
+
+    # --- snapshots for query workers ------------------------------------------------------
+
+    def snapshot(self) -> Path:
+        """A read-only checkpoint of the store as it is now (made once per generation)."""
+        with self._lock:
+            target = self._snapshots / f"{self.generation:09d}"
+            if not target.exists():
+                self._snapshots.mkdir(parents=True, exist_ok=True)
+                self._store.flush()
+                self._store.backup(str(target))
+            return target
+
+    def close(self) -> None:
+        """Flush the store to disk."""
+        self._store.flush()
+
+
+def open_store(store_dir: Path, snapshots_dir: Path) -> TrialStore:
+    """Open the store and bring its ontology and shapes graphs up to date."""
+    store = TrialStore(store_dir, snapshots_dir)
+    store.sync_protocol()
+    return store
+
+
+def _text(term) -> str | None:
+    return None if term is None else term.value
+
