@@ -29,3 +29,72 @@ def scenario_record(patient_id: str, scenario: Scenario | None = None) -> Patien
 def ontology() -> Graph:
     """The ontology, protocol and value sets as one read-only graph."""
     return protocol_graph()
+
+
+# --- the service: an app on a fresh store, its test client, and a live HTTP server ----------
+
+SERVICE_PATIENTS = ("svc-eligible", "svc-other")
+
+
+def make_app(folder: Path, patients=SERVICE_PATIENTS, **settings):
+    """An app on a new store in `folder`, with baseline records for the given patient ids."""
+    from trialgraph.app import create_app
+    from trialgraph.loading import put_records
+    from trialgraph.settings import Settings
+    from trialgraph.store import open_store
+
+    options = {"query_timeout": 20.0, "query_workers": 2, **settings}
+    config = Settings(data_dir=folder, **options)
+    store = open_store(config.store_dir, config.snapshots_dir)
+    if patients:
+        put_records(store, [scenario_record(pid) for pid in patients], AS_OF)
+    return create_app(config, store)
+
+
+def tokens_of(app) -> dict[str, str]:
+    """The demo tokens the app made, by role."""
+    return app.extensions["trialgraph"].tokens.created
+
+
+def bearer(app, role: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {tokens_of(app)[role]}"}
+
+
+@pytest.fixture
+def app(tmp_path):
+    """A fresh app for tests that write."""
+    made = make_app(tmp_path / "data")
+    yield made
+    made.extensions["trialgraph"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture(scope="session")
+def shared_app(tmp_path_factory):
+    """One app for read-only tests."""
+    made = make_app(tmp_path_factory.mktemp("shared") / "data")
+    yield made
+    made.extensions["trialgraph"].close()
+
+
+@pytest.fixture(scope="session")
+def reader(shared_app):
+    return shared_app.test_client()
+
+
+@pytest.fixture(scope="session")
+def live_server(shared_app):
+    """The shared app behind waitress on a free port; yields its base URL."""
+    import threading
+
+    from waitress.server import create_server
+
+    server = create_server(shared_app, host="127.0.0.1", port=0, threads=6)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}"
+    server.close()

@@ -6,7 +6,9 @@ from datetime import date
 from pathlib import Path
 
 import click
+import waitress
 
+from trialgraph.app import create_app
 from trialgraph.check import run_checks
 from trialgraph.loading import load_paths
 from trialgraph.report import results_graph, results_table
@@ -14,6 +16,7 @@ from trialgraph.screening import record_files, screen_paths
 from trialgraph.settings import Settings, SettingsError
 from trialgraph.store import StoreError, TrialStore, open_store
 from trialgraph.synthetic import write_bundles
+from trialgraph.web.auth import ROLES, Tokens
 
 
 def as_of_option(help_text: str):
@@ -103,3 +106,35 @@ def load(paths: tuple[Path, ...], as_of: date) -> None:
         click.echo(f"refused: {error}", err=True)
     click.echo(f"stored {stored} patient record(s) in {settings.data_dir}")
     sys.exit(1 if refused else 0)
+
+
+@main.command()
+def serve() -> None:
+    """Serve the HTTP API (TRIALGRAPH_HOST, TRIALGRAPH_PORT) with waitress until interrupted."""
+    settings, store = store_from_env()
+    app = create_app(settings, store)
+    created = app.extensions["trialgraph"].tokens.created
+    if created:
+        click.echo(f"new tokens, written as hashes to {settings.tokens_path}; shown only now:")
+        for role, token in created.items():
+            click.echo(f"  {role:<13} {token}")
+    else:
+        click.echo("tokens: as shown at the first start; `trialgraph token ROLE` makes another")
+    click.echo(f"TrialGraph serves {len(store.patient_ids())} patients on "
+               f"http://{settings.host}:{settings.port}/sparql")
+    waitress.serve(app, host=settings.host, port=settings.port, threads=8, ident="trialgraph")
+
+
+@main.command()
+@click.argument("role", type=click.Choice(ROLES))
+@click.option("--name", default=None, help="Who the token is for (default: the role).")
+def token(role: str, name: str | None) -> None:
+    """Make a new API token for a role and print it (only its hash is kept)."""
+    try:
+        settings = Settings.from_env()
+        tokens = Tokens.open(settings.tokens_path)
+    except (SettingsError, ValueError) as error:
+        raise click.UsageError(str(error)) from None
+    for made_role, made in tokens.created.items():
+        click.echo(f"new demo token ({made_role}): {made}")
+    click.echo(tokens.add(name or role, role))

@@ -8,7 +8,9 @@ they read checkpoints (`snapshot()`), which Oxigraph makes with hard links, afte
 
 import shutil
 import threading
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -85,6 +87,7 @@ class TrialStore:
         shutil.rmtree(self._snapshots, ignore_errors=True)
         self._lock = threading.Lock()
         self.generation = 0
+        self._readers: Counter[Path] = Counter()
 
     # --- reading --------------------------------------------------------------------------
 
@@ -190,15 +193,29 @@ class TrialStore:
 
     # --- snapshots for query workers ------------------------------------------------------
 
-    def snapshot(self) -> Path:
-        """A read-only checkpoint of the store as it is now (made once per generation)."""
+    @contextmanager
+    def snapshot(self) -> Iterator[Path]:
+        """A read-only checkpoint of the store as it is now (made once per generation), kept
+        until no reader uses it and a newer one exists."""
         with self._lock:
             target = self._snapshots / f"{self.generation:09d}"
             if not target.exists():
                 self._snapshots.mkdir(parents=True, exist_ok=True)
                 self._store.flush()
                 self._store.backup(str(target))
-            return target
+            self._readers[target] += 1
+        try:
+            yield target
+        finally:
+            with self._lock:
+                self._readers[target] -= 1
+                self._prune(current=self._snapshots / f"{self.generation:09d}")
+
+    def _prune(self, current: Path) -> None:
+        for folder in self._snapshots.iterdir():
+            if folder != current and self._readers[folder] == 0:
+                shutil.rmtree(folder, ignore_errors=True)
+                del self._readers[folder]
 
     def close(self) -> None:
         """Flush the store to disk."""

@@ -1,0 +1,48 @@
+"""The Flask app factory: it only wires the resources and the blueprints (the route map is
+the list below; each blueprint's module says what its routes do)."""
+
+import atexit
+
+from flask import Flask, Response
+
+from trialgraph.query_workers import WorkerPool
+from trialgraph.settings import Settings
+from trialgraph.store import TrialStore, open_store
+from trialgraph.web import errors
+from trialgraph.web.audit import AuditLog
+from trialgraph.web.auth import Tokens
+from trialgraph.web.context import Services
+from trialgraph.web.sparql import sparql
+
+BLUEPRINTS = [sparql]
+
+
+def create_app(settings: Settings | None = None, store: TrialStore | None = None) -> Flask:
+    """Make the app for these settings (default: from the environment) and store."""
+    settings = settings or Settings.from_env()
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_upload_bytes
+    app.json.sort_keys = False
+    resources = Services(
+        settings=settings,
+        store=store or open_store(settings.store_dir, settings.snapshots_dir),
+        tokens=Tokens.open(settings.tokens_path),
+        audit=AuditLog(settings.audit_log),
+        workers=WorkerPool(settings.query_workers),
+    )
+    app.extensions["trialgraph"] = resources
+    atexit.register(resources.close)
+    errors.init_app(app)
+    app.after_request(cors)
+    for blueprint in BLUEPRINTS:
+        app.register_blueprint(blueprint)
+    return app
+
+
+def cors(response: Response) -> Response:
+    """Let pages on any origin call the API (tokens travel in a header, not in cookies)."""
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, PUT, DELETE, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Authorization, Content-Type, Accept"
+    response.headers["Access-Control-Expose-Headers"] = "Content-Type, Content-Length"
+    return response

@@ -1,0 +1,1 @@
+"""The HTTP API: one blueprint per resource, plus errors, access and content negotiation."""

@@ -1,0 +1,33 @@
+"""What the blueprints share: the settings, the store, the tokens, the audit log and the
+query workers of the running app."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from trialgraph.query_workers import WorkerPool
+from trialgraph.settings import Settings
+from trialgraph.store import TrialStore
+from trialgraph.web.audit import AuditLog
+from trialgraph.web.auth import Tokens
+
+
+@dataclass
+class Services:
+    """The app's resources."""
+
+    settings: Settings
+    store: TrialStore
+    tokens: Tokens
+    audit: AuditLog
+    workers: WorkerPool
+
+    def close(self) -> None:
+        """Stop the query workers and flush the store."""
+        self.workers.close()
+        self.store.close()
+
+
+def services() -> Services:
+    """The resources of the current app."""
+    return current_app.extensions["trialgraph"]

@@ -1,0 +1,163 @@
+"""SPARQL 1.1 Protocol: queries at `/sparql` (GET; POST form-encoded or
+`application/sparql-query`), updates at `/update` (POST, writers only).
+
+Who sees what: investigators and above query the union of all graphs; callers without a
+token and aggregate callers see only the ontology and shapes graphs (patient-level data reach
+aggregate callers only as suppressed counts, at /screening/counts). A query is checked by
+trialgraph.query_guard, then run by a worker process on a snapshot of the store.
+"""
+
+import hashlib
+from importlib.resources import files
+
+import pyoxigraph as ox
+from flask import Blueprint, Response, request
+from werkzeug.datastructures import MultiDict
+
+from trialgraph.graphs import PUBLIC_GRAPHS
+from trialgraph.query_guard import (
+    CheckedQuery,
+    QueryRefused,
+    QuerySyntaxError,
+    check_query,
+    check_update,
+)
+from trialgraph.query_workers import Job, QueryFailed, QueryTimeout, TooManyRows
+from trialgraph.sparql_results import GRAPH_TYPES, RESULT_TYPES, content_type, graph_bytes
+from trialgraph.web.audit import audit
+from trialgraph.web.auth import Caller, current_caller, require
+from trialgraph.web.conneg import negotiate
+from trialgraph.web.context import services
+from trialgraph.web.errors import (
+    BadRequest,
+    Forbidden,
+    Unauthorized,
+    Unavailable,
+    Unprocessable,
+    UnsupportedMediaType,
+)
+
+sparql = Blueprint("sparql", __name__)
+
+FORM = "application/x-www-form-urlencoded"
+QUERY_BODY = "application/sparql-query"
+UPDATE_BODY = "application/sparql-update"
+DESCRIPTION_TYPES = ["text/turtle", "text/html", *(t for t in GRAPH_TYPES if t != "text/turtle")]
+
+
+def _operation(name: str, body_type: str) -> tuple[str | None, MultiDict]:
+    """The query (or update) text of a protocol request and the parameters that go with it."""
+    if request.method == "GET":
+        params, texts = request.args, request.args.getlist(name)
+    elif request.mimetype == FORM:
+        params, texts = request.form, request.form.getlist(name)
+    elif request.mimetype == body_type:
+        params, texts = request.args, [request.get_data(as_text=True)]
+    else:
+        raise UnsupportedMediaType(
+            f"send the {name} as {FORM} or {body_type}, not {request.mimetype or 'no type'}"
+        )
+    if request.method == "POST" and name in request.args:
+        raise BadRequest(f"give the {name} in the body only, not in the URL as well")
+    if len(texts) > 1:
+        raise BadRequest(f"more than one {name} given")
+    return (texts[0] if texts else None), params
+
+
+def _dataset(checked: CheckedQuery, params: MultiDict, caller: Caller):
+    """The (default graphs, named graphs) to query; None means every graph (the union)."""
+    default = params.getlist("default-graph-uri") or []
+    named = params.getlist("named-graph-uri") or []
+    if not (default or named):
+        default, named = list(checked.default_graphs), list(checked.named_graphs)
+    patient_level = caller.may("investigator")
+    if not (default or named):
+        return (None, None) if patient_level else (PUBLIC_GRAPHS, PUBLIC_GRAPHS)
+    visible = services().store.graphs() if patient_level else set(PUBLIC_GRAPHS)
+    for graph in (*default, *named):
+        if graph in visible:
+            continue
+        if patient_level:
+            raise BadRequest(f"graph <{graph}> is not in the store")
+        message = f"graph <{graph}> is not readable without the investigator role"
+        raise (Forbidden if caller.role else Unauthorized)(message)
+    return tuple(default), tuple(named)
+
+
+@sparql.route("/sparql", methods=["GET", "POST"])
+def query():
+    """Answer a SPARQL query; without one, describe the service."""
+    text, params = _operation("query", QUERY_BODY)
+    if text is None:
+        if request.method == "POST":
+            raise BadRequest("no query given")
+        return description()
+    resources, caller = services(), current_caller()
+    try:
+        checked = check_query(text, resources.settings.service_allowlist)
+    except QuerySyntaxError as error:
+        raise BadRequest(f"malformed query: {error}") from None
+    except QueryRefused as error:
+        raise Forbidden(str(error)) from None
+    default, named = _dataset(checked, params, caller)
+    offers = list(RESULT_TYPES if checked.form in ("SELECT", "ASK") else GRAPH_TYPES)
+    media_type = negotiate(offers)
+    settings = resources.settings
+    with resources.store.snapshot() as snapshot:
+        job = Job(str(snapshot), text, checked.form, media_type, settings.max_rows, default, named)
+        try:
+            body = resources.workers.run(job, settings.query_timeout)
+        except QueryTimeout as error:
+            raise Unavailable(str(error), {"Retry-After": "5"}) from None
+        except TooManyRows as error:
+            raise Unprocessable(f"{error}; page it with LIMIT and OFFSET") from None
+        except QueryFailed as error:
+            raise BadRequest(str(error)) from None
+    if caller.may("investigator") and default is None:
+        audit("query", "all", query_sha256=hashlib.sha256(text.encode()).hexdigest())
+    return Response(body, content_type=content_type(media_type))
+
+
+@sparql.route("/update", methods=["POST"])
+def update():
+    """Run a SPARQL Update (writers); 204 when done."""
+    require("writer")
+    text, params = _operation("update", UPDATE_BODY)
+    if not text:
+        raise BadRequest("no update given")
+    if params.getlist("using-graph-uri") or params.getlist("using-named-graph-uri"):
+        raise BadRequest("using-graph-uri and using-named-graph-uri are not supported; use USING")
+    resources = services()
+    try:
+        check_update(text, resources.settings.service_allowlist)
+        resources.store.update(text)
+    except QuerySyntaxError as error:
+        raise BadRequest(f"malformed update: {error}") from None
+    except QueryRefused as error:
+        raise Forbidden(str(error)) from None
+    except (SyntaxError, ValueError, RuntimeError, OSError) as error:
+        raise BadRequest(f"update failed, nothing changed: {error}") from None
+    audit("update", "all", update_sha256=hashlib.sha256(text.encode()).hexdigest())
+    return Response(status=204)
+
+
+def description() -> Response:
+    """The SPARQL Service Description (Turtle or another RDF format), or a query page."""
+    media_type = negotiate(DESCRIPTION_TYPES)
+    if media_type == "text/html":
+        page = files("trialgraph.web").joinpath("query.html").read_text(encoding="utf-8")
+        return Response(page, content_type=content_type(media_type))
+    endpoint = request.base_url
+    formats = " , ".join(f"<{f.iri}>" for f in {*RESULT_TYPES.values(), *GRAPH_TYPES.values()})
+    turtle = f"""
+@prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
+[] a sd:Service ;
+  sd:endpoint <{endpoint}> ;
+  sd:supportedLanguage sd:SPARQL11Query ;
+  sd:feature sd:UnionDefaultGraph , sd:BasicFederatedQuery ;
+  sd:resultFormat {formats} .
+"""
+    if media_type == "text/turtle":
+        return Response(turtle, content_type=content_type(media_type))
+    triples = ox.parse(turtle, format=ox.RdfFormat.TURTLE)
+    return Response(graph_bytes(triples, media_type), content_type=content_type(media_type))
