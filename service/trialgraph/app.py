@@ -12,9 +12,11 @@ from trialgraph.web import errors
 from trialgraph.web.audit import AuditLog
 from trialgraph.web.auth import Tokens
 from trialgraph.web.context import Services
+from trialgraph.web.patients import patients
+from trialgraph.web.screening import screening
 from trialgraph.web.sparql import sparql
 
-BLUEPRINTS = [sparql]
+BLUEPRINTS = [sparql, patients, screening]
 
 
 def create_app(settings: Settings | None = None, store: TrialStore | None = None) -> Flask:

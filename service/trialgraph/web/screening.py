@@ -1,0 +1,90 @@
+"""Screening results: one patient's (`/patients/{id}/eligibility`: the JSON of
+`trialgraph screen`, or the SHACL validation report as RDF), every patient's (`/screening`),
+counts with small cells suppressed (`/screening/counts`, aggregate role), and a record screened
+without being stored (`POST /validate`)."""
+
+from collections import Counter
+from datetime import date
+
+from flask import Blueprint, jsonify
+
+from trialgraph.loading import screen
+from trialgraph.screening import CRITERIA
+from trialgraph.shacl_report import validation_report
+from trialgraph.web.audit import audit
+from trialgraph.web.auth import requires
+from trialgraph.web.conneg import negotiate
+from trialgraph.web.context import services
+from trialgraph.web.errors import NotFound
+from trialgraph.web.patients import record_graph
+from trialgraph.web.records_io import as_of_parameter, graph_response, record_from_request
+
+screening = Blueprint("screening", __name__)
+
+JSON = "application/json"
+REPORT_TYPES = ["text/turtle", "application/ld+json"]
+SMALL_CELL = 5
+
+
+@screening.get("/patients/<patient_id>/eligibility")
+@requires("investigator")
+def eligibility(patient_id: str):
+    """A patient's current result as JSON, or the validation report as Turtle or JSON-LD."""
+    media_type = negotiate([JSON, *REPORT_TYPES])
+    found = services().store.results(patient_id)
+    if not found:
+        raise NotFound(f"no screening result for patient {patient_id!r}")
+    (result,) = found
+    audit("read", [patient_id])
+    if media_type == JSON:
+        return jsonify({"as_of": result.as_of, "patients": [result.as_json()]})
+    report = validation_report([record_graph(patient_id)], date.fromisoformat(result.as_of))
+    return graph_response(report, REPORT_TYPES)
+
+
+@screening.get("/screening")
+@requires("investigator")
+def all_results():
+    """Every stored patient's current result."""
+    results = services().store.results()
+    audit("read", "all")
+    return jsonify({"patients": [result.as_json() for result in results]})
+
+
+def suppressed(count: int) -> int | str:
+    """A count, or "<5" for a small cell (1 to 4) that could single out a patient."""
+    return f"<{SMALL_CELL}" if 0 < count < SMALL_CELL else count
+
+
+@screening.get("/screening/counts")
+@requires("aggregate")
+def counts():
+    """Patients by status and by each criterion's outcome; cells under 5 shown as "<5"."""
+    results = [stored.result for stored in services().store.results()]
+    statuses = Counter(result.status for result in results)
+    outcomes = {cid: Counter(r.criteria.get(cid, "unknown") for r in results) for cid in CRITERIA}
+    audit("counts", "all")
+    return jsonify(
+        {
+            "patients": suppressed(len(results)),
+            "status": {name: suppressed(n) for name, n in sorted(statuses.items())},
+            "criteria": {
+                cid: {name: suppressed(n) for name, n in sorted(found.items())}
+                for cid, found in outcomes.items()
+            },
+        }
+    )
+
+
+@screening.post("/validate")
+@requires("investigator")
+def validate():
+    """Screen a record without storing it: JSON result, or the report by Accept."""
+    media_type = negotiate([JSON, *REPORT_TYPES])
+    record = record_from_request("POST /validate")
+    as_of = as_of_parameter()
+    audit("validate", [record.patient_id])
+    if media_type == JSON:
+        results = screen([record], as_of)
+        return jsonify({"as_of": as_of.isoformat(), "patients": [r.as_json() for r in results]})
+    return graph_response(validation_report([record.graph], as_of), REPORT_TYPES)
