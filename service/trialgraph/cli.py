@@ -112,7 +112,10 @@ def load(paths: tuple[Path, ...], as_of: date) -> None:
 def serve() -> None:
     """Serve the HTTP API (TRIALGRAPH_HOST, TRIALGRAPH_PORT) with waitress until interrupted."""
     settings, store = store_from_env()
-    app = create_app(settings, store)
+    try:
+        app = create_app(settings, store)
+    except (ValueError, KeyError, OSError) as error:
+        raise click.UsageError(f"cannot start: {error}") from None
     created = app.extensions["trialgraph"].tokens.created
     if created:
         click.echo(f"new tokens, written as hashes to {settings.tokens_path}; shown only now:")
