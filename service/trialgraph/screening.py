@@ -83,7 +83,8 @@ def collect_outcomes(rows: Iterable[dict[str, str | None]]) -> list[PatientScree
     """Group outcome rows (as from queries/outcomes.rq) into one result per patient."""
     results: dict[str, PatientScreening] = {}
     for row in rows:
-        result = results.setdefault(row["patient"], PatientScreening(row["patient"], row["screening"]))
+        patient = row["patient"]
+        result = results.setdefault(patient, PatientScreening(patient, row["screening"]))
         result.status = row["status"]
         criterion = row["criterion"]
         result.criteria[criterion] = row["outcome"]
