@@ -16,7 +16,7 @@ def _batch_query(query: str) -> str:
 
 
 class BatchEngine:
-    """Runs the eligibility rules over a batch of record graphs on one Oxigraph store."""
+    """Runs the eligibility rules over a batch of records on one Oxigraph store."""
 
     def __init__(self, protocol: Graph) -> None:
         shapes = shapes_graph()
@@ -26,14 +26,13 @@ class BatchEngine:
             (constraint, _batch_query(constraint.select))
             for constraint in sparql_constraints(shapes)
         ]
-        self._protocol = protocol.serialize(format="nt")
+        self._protocol = protocol.serialize(format="nt").encode()
 
-    def run(self, records: Iterable[Graph]) -> ox.Store:
-        """Load the protocol and the records into a fresh store, apply every rule in order."""
+    def run(self, documents: Iterable[str]) -> ox.Store:
+        """Load the protocol and the N-Triples documents into a fresh store, apply every rule."""
         store = ox.Store()
-        store.bulk_load(self._protocol.encode(), ox.RdfFormat.N_TRIPLES)
-        for record in records:
-            store.bulk_load(record.serialize(format="nt").encode(), ox.RdfFormat.N_TRIPLES)
+        store.bulk_load(self._protocol, ox.RdfFormat.N_TRIPLES)
+        store.bulk_load("".join(documents).encode(), ox.RdfFormat.N_TRIPLES)
         for rule in self._rules:
             triples = list(store.query(rule, prefixes=self._prefixes))
             store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)

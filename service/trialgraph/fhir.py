@@ -7,10 +7,10 @@ has no place for. A bundle that cannot be mapped raises `RecordError` and yields
 does a mapped resource that does not reference the bundle's Patient, or that repeats the type and
 id of another one (the two would be one item).
 
-Speed: 10,000 bundles are mapped per benchmark run, so triples are collected as plain tuples
-and stored in one loop into rdflib's SimpleMemory store (about 1 ms a bundle of 40 resources,
-against 2.2 ms with the default store). That store has no named graphs, which pySHACL needs:
-give pySHACL a copy (`record.graph + other` or `Graph() + record.graph` makes one).
+Speed: 10,000 bundles are mapped per benchmark run, so a record keeps its triples as plain
+tuples: the batch engine reads them as N-Triples text (`PatientRecord.ntriples`), and the rdflib
+graph (`PatientRecord.graph`, in rdflib's SimpleMemory store) is made only when asked for. That
+store has no named graphs, which pySHACL needs: give pySHACL a copy (`Graph() + record.graph`).
 """
 
 import json
@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from types import SimpleNamespace
 from typing import NamedTuple
 from urllib.parse import quote
@@ -45,10 +45,34 @@ _TYPE, _NOTATION, _IN_SCHEME = RDF.type, SKOS.notation, SKOS.inScheme
 
 @dataclass(frozen=True)
 class PatientRecord:
-    """One patient's record: the FHIR Patient id and the record graph."""
+    """One patient's record: the FHIR Patient id and the triples of the record graph."""
 
     patient_id: str
-    graph: Graph
+    triples: list[tuple]
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The record graph (made on first use: the batch engine reads `ntriples` instead)."""
+        graph = Graph(store=SimpleMemory())
+        # the triples are rdflib terms already: skip Graph's per-triple checks
+        add = graph.store.add
+        for triple in self.triples:
+            add(triple, graph)
+        return graph
+
+    def ntriples(self) -> str:
+        """The record graph as N-Triples text."""
+        return "".join(f"{_n3(s)} {_n3(p)} {_n3(o)} .\n" for s, p, o in self.triples)
+
+
+@lru_cache(maxsize=65536)
+def _iri_n3(iri: URIRef) -> str:
+    return iri.n3()
+
+
+def _n3(term) -> str:
+    """A term in N-Triples syntax; IRIs (checked once by rdflib) come from a cache."""
+    return _iri_n3(term) if type(term) is URIRef else term.n3()
 
 
 class RecordError(Exception):
@@ -402,17 +426,12 @@ class _Mapper:
         self.triples.append((screening, _TYPE, _T.Screening))
         self.triples.append((screening, _T.aboutPatient, self.patient))
 
-    def graph(self) -> Graph:
-        """Return the record graph: the items' triples and the concepts they use."""
+    def record_triples(self) -> list[tuple]:
+        """Return the triples of the record graph: the items' and the concepts they use."""
         for concept in self.concepts.values():
             self.triples.append((concept.iri, _NOTATION, concept.notation))
             self.triples.append((concept.iri, _IN_SCHEME, concept.scheme))
-        graph = Graph(store=SimpleMemory())
-        # the triples are rdflib terms already: skip Graph's per-triple checks
-        add = graph.store.add
-        for triple in self.triples:
-            add(triple, graph)
-        return graph
+        return self.triples
 
 
 def _is_research_consent(resource: dict) -> bool:
@@ -466,7 +485,7 @@ def map_fhir_data(
             map_item(mapper, resource)
     if not any(entry.resource["resourceType"] == "ResearchSubject" for entry in entries):
         mapper.default_screening()
-    return PatientRecord(patient.resource["id"], mapper.graph())
+    return PatientRecord(patient.resource["id"], mapper.record_triples())
 
 
 def _the_patient(data: dict, entries: list[_Entry], source: str) -> _Entry:
