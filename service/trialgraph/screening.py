@@ -47,6 +47,7 @@ class PatientScreening:
     status: str = ""
     criteria: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, list[dict]] = field(default_factory=dict)
+    report: list["ReportResult"] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
@@ -55,6 +56,16 @@ class PatientScreening:
             "criteria": {cid: self.criteria.get(cid, "unknown") for cid in CRITERIA},
             "evidence": {cid: self.evidence.get(cid, []) for cid in CRITERIA},
         }
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """One result of the W3C validation report, on the patient's screening (the focus node)."""
+
+    shape: str
+    severity: str
+    value: str
+    message: str
 
 
 @dataclass
@@ -111,7 +122,15 @@ def collect_outcomes(rows: Iterable[dict[str, str | None]]) -> list[PatientScree
 def screen_records(records: list[PatientRecord], as_of: date) -> list[PatientScreening]:
     """Screen a batch of records in one store with the batch engine."""
     documents = [run_graph(as_of).serialize(format="nt"), *(r.ntriples() for r in records)]
-    return store_outcomes(batch_engine().run(documents))
+    engine = batch_engine()
+    store = engine.run(documents)
+    results = store_outcomes(store)
+    by_screening = {result.screening: result for result in results}
+    for shape, severity, focus, value, message in engine.violations(store):
+        by_screening[focus.value].report.append(
+            ReportResult(str(shape), str(severity), value.value, message.value)
+        )
+    return results
 
 
 def store_outcomes(store) -> list[PatientScreening]:
