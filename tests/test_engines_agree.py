@@ -32,7 +32,7 @@ def _records() -> list[Graph]:
 def both():
     records = _records()
     engine = BatchEngine(protocol_graph())
-    store = engine.run(records)
+    store = engine.run(graph.serialize(format="nt") for graph in records)
     data = Graph()
     for graph in [protocol_graph(), *records]:
         for triple in graph:

@@ -1,5 +1,6 @@
 """FHIR intake: each mapping rule of fhir-intake.md gives the record model's triples, and each
-malformed bundle is refused with the file, resource and field named."""
+malformed bundle (or one mixing in another patient's items) is refused with the file, resource
+and field named."""
 
 import json
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ ISN = "https://w3id.org/trialgraph/fhir/CodeSystem/isn-rps-2003"
 OUTCOME = "https://w3id.org/trialgraph/fhir/CodeSystem/therapy-outcome"
 CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
 VERIFICATION = "http://terminology.hl7.org/CodeSystem/condition-ver-status"
+CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
+P1 = {"reference": "Patient/p1"}
+PATIENT_URL = "urn:uuid:5f0c6a8e-2b1d-4c3a-9e7f-1a2b3c4d5e6f"
 
 XSD = Namespace("http://www.w3.org/2001/XMLSchema#")  # rdflib's XSD warns when pytest scans it
 PATIENT = URIRef("https://w3id.org/trialgraph/patient/p1")
@@ -40,18 +44,39 @@ def mg(value: object, unit: str = "mg") -> dict:
     return {"value": value, "unit": unit, "system": UCUM, "code": unit}
 
 
-def bundle(*resources: dict, patient: dict | None = None, kind: str = "collection") -> dict:
+def bundle(
+    *resources: dict,
+    patient: dict | None = None,
+    kind: str = "collection",
+    patient_url: str | None = None,
+) -> dict:
     patient = {"resourceType": "Patient", "id": "p1"} if patient is None else patient
-    entries = [patient, *resources] if patient else list(resources)
-    return {"resourceType": "Bundle", "type": kind, "entry": [{"resource": r} for r in entries]}
+    entries = [{"resource": r} for r in ([patient, *resources] if patient else resources)]
+    if patient and patient_url:
+        entries[0]["fullUrl"] = patient_url
+    return {"resourceType": "Bundle", "type": kind, "entry": entries}
 
 
 def record(*resources: dict, **kwargs) -> PatientRecord:
     return map_fhir(json.dumps(bundle(*resources, **kwargs)), source="bundle.json")
 
 
+def refused_at(document: dict | str, resource: str, field: str) -> RecordError:
+    """Map a bundle (or its JSON text) that must be refused naming this resource and field."""
+    text = document if isinstance(document, str) else json.dumps(document)
+    with pytest.raises(RecordError) as raised:
+        map_fhir(text, source="bundle.json")
+    found = (raised.value.source, raised.value.resource, raised.value.field)
+    assert found == ("bundle.json", resource, field), f"error names {found}: {raised.value}"
+    return raised.value
+
+
 def item(kind: str, rid: str) -> URIRef:
     return URIRef(f"{PATIENT}/{kind}/{rid}")
+
+
+def ref(resource: dict) -> str:
+    return f"{resource['resourceType']}/{resource['id']}"
 
 
 def dated(value: str) -> Literal:
@@ -114,14 +139,17 @@ def test_bundle_types_accepted(kind):
 # --- screening ---------------------------------------------------------------------------
 
 
+SCREENING = {
+    "resourceType": "ResearchSubject",
+    "id": "rs1",
+    "individual": P1,
+    "status": "candidate",
+    "period": {"start": "2025-03-02T10:00:00+01:00"},
+}
+
+
 def test_research_subject_is_a_screening():
-    subject = {
-        "resourceType": "ResearchSubject",
-        "id": "rs1",
-        "status": "candidate",
-        "period": {"start": "2025-03-02T10:00:00+01:00"},
-    }
-    graph = record(subject).graph
+    graph = record(SCREENING).graph
     expected = [
         (RDF.type, TG.Screening),
         (TG.aboutPatient, PATIENT),
@@ -142,10 +170,7 @@ def test_no_research_subject_gives_an_undated_screening():
 
 
 def test_each_research_subject_is_a_screening():
-    subjects = [
-        {"resourceType": "ResearchSubject", "id": f"rs{n}", "period": {"start": f"2025-0{n}-01"}}
-        for n in (1, 2)
-    ]
+    subjects = [with_(SCREENING, id=f"rs{n}", period={"start": f"2025-0{n}-01"}) for n in (1, 2)]
     graph = record(*subjects).graph
     assert set(graph.subjects(RDF.type, TG.Screening)) == {
         item("ResearchSubject", "rs1"),
@@ -170,6 +195,7 @@ class Case:
 CONDITION = {
     "resourceType": "Condition",
     "id": "c1",
+    "subject": P1,
     "code": {"coding": [{"system": SCT, "code": "68815009"}, {"system": ICD10, "code": "M32.1"}]},
     "clinicalStatus": cc(CLINICAL, "active"),
     "verificationStatus": cc(VERIFICATION, "confirmed"),
@@ -177,10 +203,11 @@ CONDITION = {
     "recordedDate": "2019-05-01",
     "abatementDateTime": "2024-01-10",
 }
-OBSERVATION = {"resourceType": "Observation", "id": "o1", "status": "final"}
+OBSERVATION = {"resourceType": "Observation", "id": "o1", "subject": P1, "status": "final"}
 STATEMENT = {
     "resourceType": "MedicationStatement",
     "id": "m1",
+    "subject": P1,
     "status": "completed",
     "medicationCodeableConcept": cc(ATC, "H02AB07"),
     "effectivePeriod": {"start": "2024-01-01", "end": "2024-06-30"},
@@ -196,17 +223,27 @@ STATEMENT = {
 ADMINISTRATION = {
     "resourceType": "MedicationAdministration",
     "id": "ma1",
+    "subject": P1,
     "status": "completed",
     "medicationCodeableConcept": cc(ATC, "H02AB04"),
     "effectiveDateTime": "2025-02-20T09:00:00Z",
     "dosage": {"route": cc(SCT, "47625008"), "dose": mg(500)},
 }
-CONSENT = {"resourceType": "Consent", "id": "k1", "status": "active", "dateTime": "2025-03-01"}
+CONSENT = {
+    "resourceType": "Consent",
+    "id": "k1",
+    "patient": P1,
+    "status": "active",
+    "dateTime": "2025-03-01",
+}
 
 
 def with_(resource: dict, **changes) -> dict:
     changed = {**resource, **changes}
     return {key: value for key, value in changed.items() if value is not None}
+
+
+RESEARCH_CONSENT = with_(CONSENT, scope=cc(CONSENT_SCOPE, "research"))
 
 
 CASES = [
@@ -353,7 +390,7 @@ CASES = [
     ),
     Case(
         "consent-research-scope",
-        with_(CONSENT, scope=cc("http://terminology.hl7.org/CodeSystem/consentscope", "research")),
+        RESEARCH_CONSENT,
         TG.ConsentRecord,
         [(TG.consentStatus, Literal("active")), (TG.effectiveDate, dated("2025-03-01"))],
     ),
@@ -370,11 +407,10 @@ CASES = [
 def test_resource_mapping(case):
     graph = record(case.resource).graph
     subject = item(case.resource["resourceType"], case.resource["id"])
-    ref = f"{case.resource['resourceType']}/{case.resource['id']}"
     common = [
         (RDF.type, case.rdf_type),
         (TG.aboutPatient, PATIENT),
-        (TG.sourceResource, Literal(ref)),
+        (TG.sourceResource, Literal(ref(case.resource))),
     ]
     assert missing(graph, subject, common + case.present) == [], f"{case.id}: triples missing"
     extra = [p for p in case.absent if graph.value(subject, p) is not None]
@@ -382,16 +418,16 @@ def test_resource_mapping(case):
 
 
 def test_consent_not_about_research_is_ignored():
-    consent = with_(
-        CONSENT, scope=cc("http://terminology.hl7.org/CodeSystem/consentscope", "treatment")
-    )
+    consent = with_(CONSENT, scope=cc(CONSENT_SCOPE, "treatment"))
     graph = record(consent).graph
     assert (None, RDF.type, TG.ConsentRecord) not in graph, "treatment consent was mapped"
 
 
 def test_unknown_resource_types_are_ignored():
+    encounter = {"resourceType": "Encounter", "id": "e1", "subject": {"reference": "Patient/p2"}}
     others = [
-        {"resourceType": "Encounter", "id": "e1", "status": "finished"},
+        encounter,
+        encounter,
         {"resourceType": "Practitioner", "id": "d1"},
         {"resourceType": "Bundle", "id": "inner", "type": "collection", "entry": []},
     ]
@@ -443,7 +479,7 @@ def test_codes_are_percent_encoded_in_iris(code, local):
 
 
 def test_resource_without_id_is_named_by_entry_index():
-    observation = {"resourceType": "Observation", "status": "final"}
+    observation = {"resourceType": "Observation", "subject": P1, "status": "final"}
     graph = record(observation).graph
     subject = item("Observation", "entry-1")
     assert (subject, RDF.type, TG.ObservationRecord) in graph, "unnamed resource not entry-1"
@@ -535,8 +571,8 @@ ERRORS = [
     ),
     (
         "screening-date",
-        bad({"resourceType": "ResearchSubject", "id": "rs", "period": {"start": "2025-02-30"}}),
-        "ResearchSubject/rs",
+        bad(with_(SCREENING, period={"start": "2025-02-30"})),
+        "ResearchSubject/rs1",
         "period.start",
     ),
     ("onset", bad(with_(CONDITION, onsetDateTime="yesterday")), "Condition/c1", "onsetDateTime"),
@@ -579,7 +615,7 @@ ERRORS = [
     ),
     (
         "consent-date",
-        bad(with_(CONSENT, scope=cc(SCR, "research"), dateTime="x")),
+        bad(with_(RESEARCH_CONSENT, dateTime="x")),
         "Consent/k1",
         "dateTime",
     ),
@@ -641,19 +677,15 @@ ERRORS = [
     ("text", "resource", "where"), [e[1:] for e in ERRORS], ids=[e[0] for e in ERRORS]
 )
 def test_refused_records_name_file_resource_and_field(text, resource, where):
-    with pytest.raises(RecordError) as raised:
-        map_fhir(text, source="bundle.json")
-    error = raised.value
-    found = (error.source, error.resource, error.field)
-    assert found == ("bundle.json", resource, where), f"error names {found}: {error}"
-    line = str(error)
+    line = str(refused_at(text, resource, where))
+    found = ("bundle.json", resource, where)
     assert "\n" not in line and all(part in line for part in found), f"str() is {line!r}"
 
 
 def test_nan_is_not_a_number():
-    text = json.dumps(bundle(with_(OBSERVATION, valueDecimal=float("nan"))))
-    with pytest.raises(RecordError, match="valueDecimal"):
-        map_fhir(text, source="bundle.json")
+    refused_at(
+        bundle(with_(OBSERVATION, valueDecimal=float("nan"))), "Observation/o1", "valueDecimal"
+    )
 
 
 def test_decimal_keeps_the_digits_as_sent():
@@ -662,3 +694,95 @@ def test_decimal_keeps_the_digits_as_sent():
     )
     graph = map_fhir(text).graph
     assert graph.value(item("Observation", "o1"), TG.numericValue) == dec("1.50"), "1.50 rewritten"
+
+
+# --- one patient, one item per resource -------------------------------------------------
+
+# Each mapped resource type, with the field that names its patient.
+LINKED = [
+    (CONDITION, "subject"),
+    (OBSERVATION, "subject"),
+    (STATEMENT, "subject"),
+    (ADMINISTRATION, "subject"),
+    (RESEARCH_CONSENT, "patient"),
+    (SCREENING, "individual"),
+]
+each_linked_type = pytest.mark.parametrize(
+    ("resource", "link"), LINKED, ids=[resource["resourceType"] for resource, _ in LINKED]
+)
+
+
+def linked_to(resource: dict, link: str, reference: object) -> dict:
+    """The resource with its patient field set to a reference to `reference`."""
+    return with_(resource, **{link: {"reference": reference}})
+
+
+@each_linked_type
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "Patient/p1",
+        "https://ehr.example.org/fhir/Patient/p1",
+        "https://ehr.example.org/fhir/Patient/p1/_history/3",
+        PATIENT_URL,
+    ],
+    ids=["relative", "absolute", "versioned", "patient-full-url"],
+)
+def test_usual_patient_reference_forms_are_accepted(resource, link, reference):
+    graph = record(linked_to(resource, link, reference), patient_url=PATIENT_URL).graph
+    subject = item(resource["resourceType"], resource["id"])
+    assert (subject, TG.aboutPatient, PATIENT) in graph, f"{link} {reference!r} not accepted"
+
+
+@each_linked_type
+@pytest.mark.parametrize(
+    "reference",
+    [
+        "Patient/p2",
+        "https://ehr.example.org/fhir/Patient/p2",
+        "urn:uuid:9d3e0b7a-7c55-4f0e-8a8b-6a1f2c3d4e5f",
+        "Patient/p10",
+        "Group/p1",
+        "MyPatient/p1",
+        "Patient/p1/extra",
+        "#p1",
+    ],
+    ids=[
+        "other-id",
+        "other-url",
+        "other-uuid",
+        "id-prefix",
+        "group",
+        "type-suffix",
+        "longer",
+        "contained",
+    ],
+)
+def test_item_of_another_patient_is_refused(resource, link, reference):
+    document = bundle(linked_to(resource, link, reference), patient_url=PATIENT_URL)
+    error = refused_at(document, ref(resource), f"{link}.reference")
+    assert reference in error.message and "Patient/p1" in error.message, error.message
+
+
+@each_linked_type
+@pytest.mark.parametrize(
+    "value",
+    [None, {}, {"display": "Jane Doe"}, {"identifier": {"value": "p1"}}, "Patient/p1"],
+    ids=["absent", "empty", "display-only", "identifier-only", "not-an-object"],
+)
+def test_item_without_a_patient_reference_is_refused(resource, link, value):
+    refused_at(bundle(with_(resource, **{link: value})), ref(resource), f"{link}.reference")
+
+
+@each_linked_type
+def test_duplicate_resource_is_refused(resource, link):
+    twin = with_(resource, meta={"versionId": "2"})
+    error = refused_at(bundle(resource, twin), ref(resource), "id")
+    expected = f"{ref(resource)} is in the bundle twice: entry[1] and entry[2]"
+    assert expected in error.message, error.message
+
+
+def test_same_id_in_two_resource_types_gives_two_items():
+    graph = record(with_(CONDITION, id="x1"), with_(OBSERVATION, id="x1")).graph
+    items = {item("Condition", "x1"), item("Observation", "x1")}
+    assert items <= set(graph.subjects(TG.aboutPatient, PATIENT)), "one of the items is missing"

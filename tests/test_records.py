@@ -14,11 +14,14 @@ from trialgraph.records import read_records
 PATIENT = "https://w3id.org/trialgraph/patient/"
 
 
-def fhir(pid: str) -> str:
+def fhir(pid: str, *resources: dict) -> str:
     patient = {"resourceType": "Patient", "id": pid, "gender": "female"}
-    return json.dumps(
-        {"resourceType": "Bundle", "type": "collection", "entry": [{"resource": patient}]}
-    )
+    entries = [{"resource": resource} for resource in (patient, *resources)]
+    return json.dumps({"resourceType": "Bundle", "type": "collection", "entry": entries})
+
+
+def condition(pid: str) -> dict:
+    return {"resourceType": "Condition", "id": "c1", "subject": {"reference": f"Patient/{pid}"}}
 
 
 def turtle(pid: str) -> str:
@@ -64,11 +67,21 @@ def no_network(monkeypatch):
     return tried
 
 
-def test_folder_with_one_good_and_one_bad_file(tmp_path):
-    write(tmp_path, {"good.json": fhir("p1"), "bad.json": "{ not json"})
+@pytest.mark.parametrize(
+    ("bad", "field"),
+    [
+        ("{ not json", "line 1 column 3"),
+        (fhir("p2", condition("p9")), "subject.reference"),
+        (fhir("p2", condition("p2"), condition("p2")), "id"),
+    ],
+    ids=["not-json", "item-of-another-patient", "duplicate-resource"],
+)
+def test_folder_with_one_good_and_one_bad_file(tmp_path, bad, field):
+    write(tmp_path, {"good.json": fhir("p1"), "bad.json": bad})
     records, errors = split(list(read_records([tmp_path])))
     assert [r.patient_id for r in records] == ["p1"], "the good record did not go through"
     assert len(errors) == 1 and errors[0].source == str(tmp_path / "bad.json"), f"{errors}"
+    assert errors[0].field == field, f"refused for {errors[0].field}: {errors[0]}"
     assert "bad.json" in str(errors[0]), "error does not name the file"
 
 

@@ -148,3 +148,17 @@ def test_load_command_stores_records_for_the_next_process(tmp_path):
     assert "stored 2 patient record(s)" in done.stdout
     store = open_at(tmp_path / "data")
     assert store.patient_ids() == ["a", "b"]
+
+
+def test_the_old_runs_report_forgets_a_rescreened_patient(store):
+    put_records(store, [scenario_record("p1"), scenario_record("p2", INELIGIBLE)], AS_OF)
+    (first_run,) = run_graphs(store)
+    shacl = "PREFIX sh: <http://www.w3.org/ns/shacl#> "
+    conforms = f"{shacl} ASK {{ GRAPH <{first_run}> {{ ?report sh:conforms true }} }}"
+    assert not store.query(conforms)
+    assert store.report_results("p2"), "the ineligible patient has no report results"
+    put_records(store, [scenario_record("p2")], AS_OF)
+    leftover = f"{shacl} ASK {{ GRAPH <{first_run}> {{ ?report sh:result ?r }} }}"
+    assert not store.query(leftover)
+    assert store.query(conforms), "the old run's report still says it does not conform"
+    assert store.report_results("p2") == []

@@ -2,6 +2,7 @@
 
 import json
 import sys
+from collections.abc import Iterable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -12,7 +13,12 @@ from trialgraph.app import create_app
 from trialgraph.check import run_checks
 from trialgraph.loading import load_paths
 from trialgraph.report import results_graph, results_table
-from trialgraph.screening import record_files, screen_paths
+from trialgraph.screening import (
+    BatchScreening,
+    PatientScreening,
+    record_files,
+    screen_batches,
+)
 from trialgraph.settings import Settings, SettingsError
 from trialgraph.store import StoreError, TrialStore, open_store
 from trialgraph.synthetic import write_bundles
@@ -56,21 +62,50 @@ def check(no_reasoner: bool) -> None:
 def screen(paths: tuple[Path, ...], as_of: date, output: str) -> None:
     """Screen FHIR or RDF records (files or folders); exit 1 if a record was refused."""
     total = len(record_files(list(paths)))
+    batches = screen_batches(list(paths), as_of)
     if sys.stderr.isatty() and total > 50:
         with click.progressbar(length=total, label="screening", file=sys.stderr) as bar:
-            results, errors = screen_paths(list(paths), as_of, progress=bar.update)
+            refused = _write_results(_reporting(batches, bar.update), as_of, output)
     else:
-        results, errors = screen_paths(list(paths), as_of)
-    for error in errors:
-        click.echo(f"refused: {error}", err=True)
+        refused = _write_results(batches, as_of, output)
+    sys.exit(1 if refused else 0)
+
+
+def _reporting(batches: Iterable[BatchScreening], progress) -> Iterator[BatchScreening]:
+    for batch in batches:
+        progress(batch.files)
+        yield batch
+
+
+def _write_results(batches: Iterable[BatchScreening], as_of: date, output: str) -> int:
+    """Print the results and the refused records (on standard error); return how many refused."""
+    refused = 0
+
+    def screened() -> Iterator[PatientScreening]:
+        nonlocal refused
+        for batch in batches:
+            for error in batch.errors:
+                click.echo(f"refused: {error}", err=True)
+            refused += len(batch.errors)
+            yield from batch.results
+
     if output == "json":
-        document = {"as_of": as_of.isoformat(), "patients": [r.as_json() for r in results]}
-        click.echo(json.dumps(document, ensure_ascii=False, indent=1))
+        _write_json(screened(), as_of)
     elif output == "table":
-        click.echo(results_table(results))
+        click.echo(results_table(list(screened())))
     else:
-        click.echo(results_graph(results, as_of).serialize(format="turtle"))
-    sys.exit(1 if errors else 0)
+        click.echo(results_graph(list(screened()), as_of).serialize(format="turtle"))
+    return refused
+
+
+def _write_json(results: Iterable[PatientScreening], as_of: date) -> None:
+    """Print the JSON document one patient at a time, so memory does not grow with the run."""
+    click.echo(f'{{"as_of": "{as_of.isoformat()}",\n "patients": [', nl=False)
+    separator = "\n"
+    for result in results:
+        click.echo(separator + json.dumps(result.as_json(), ensure_ascii=False), nl=False)
+        separator = ",\n"
+    click.echo("\n]}")
 
 
 @main.command()

@@ -3,12 +3,14 @@
 The graph follows the "Patient record model" of ontology/trialgraph.ttl. A coding becomes the
 concept IRI of its code system in ontology/value-sets.ttl (`tg:fhirSystem`,
 `tg:conceptIriPrefix`); codings of other systems are ignored, as are resource types the model
-has no place for. A bundle that cannot be mapped raises `RecordError` and yields no graph.
+has no place for. A bundle that cannot be mapped raises `RecordError` and yields no graph; so
+does a mapped resource that does not reference the bundle's Patient, or that repeats the type and
+id of another one (the two would be one item).
 
-Speed: 10,000 bundles are mapped per benchmark run, so triples are collected as plain tuples
-and stored in one loop into rdflib's SimpleMemory store (about 1 ms a bundle of 40 resources,
-against 2.2 ms with the default store). That store has no named graphs, which pySHACL needs:
-give pySHACL a copy (`record.graph + other` or `Graph() + record.graph` makes one).
+Speed: 10,000 bundles are mapped per benchmark run, so a record keeps its triples as plain
+tuples: the batch engine reads them as N-Triples text (`PatientRecord.ntriples`), and the rdflib
+graph (`PatientRecord.graph`, in rdflib's SimpleMemory store) is made only when asked for. That
+store has no named graphs, which pySHACL needs: give pySHACL a copy (`Graph() + record.graph`).
 """
 
 import json
@@ -17,8 +19,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from types import SimpleNamespace
+from typing import NamedTuple
 from urllib.parse import quote
 
 from rdflib import RDF, SKOS, XSD, Graph, Literal, URIRef
@@ -42,10 +45,34 @@ _TYPE, _NOTATION, _IN_SCHEME = RDF.type, SKOS.notation, SKOS.inScheme
 
 @dataclass(frozen=True)
 class PatientRecord:
-    """One patient's record: the FHIR Patient id and the record graph."""
+    """One patient's record: the FHIR Patient id and the triples of the record graph."""
 
     patient_id: str
-    graph: Graph
+    triples: list[tuple]
+
+    @cached_property
+    def graph(self) -> Graph:
+        """The record graph (made on first use: the batch engine reads `ntriples` instead)."""
+        graph = Graph(store=SimpleMemory())
+        # the triples are rdflib terms already: skip Graph's per-triple checks
+        add = graph.store.add
+        for triple in self.triples:
+            add(triple, graph)
+        return graph
+
+    def ntriples(self) -> str:
+        """The record graph as N-Triples text."""
+        return "".join(f"{_n3(s)} {_n3(p)} {_n3(o)} .\n" for s, p, o in self.triples)
+
+
+@lru_cache(maxsize=65536)
+def _iri_n3(iri: URIRef) -> str:
+    return iri.n3()
+
+
+def _n3(term) -> str:
+    """A term in N-Triples syntax; IRIs (checked once by rdflib) come from a cache."""
+    return _iri_n3(term) if type(term) is URIRef else term.n3()
 
 
 class RecordError(Exception):
@@ -198,28 +225,68 @@ def _first_code(concept: object) -> str | None:
 # --- mapping -----------------------------------------------------------------------------
 
 
+class _Entry(NamedTuple):
+    """A resource of a bundle, with its entry index and its entry's fullUrl (if any)."""
+
+    index: int
+    full_url: object
+    resource: dict
+
+
+# `Patient/{id}` or a URL ending so, either maybe with `/_history/{version}`
+_PATIENT_REFERENCE = re.compile(r"(?:.*/)?Patient/([^/]+)(?:/_history/[^/]+)?")
+
+
+def _refers_to(reference: object, patient: _Entry) -> bool:
+    """Tell whether a reference names the Patient by its id or by its entry's fullUrl."""
+    if not isinstance(reference, str):
+        return False
+    match = _PATIENT_REFERENCE.fullmatch(reference)
+    by_id = match is not None and match[1] == patient.resource["id"]
+    return by_id or reference == patient.full_url
+
+
 class _Mapper:
     """Collects the triples of one patient's record, one resource at a time."""
 
-    def __init__(self, source: str, codes: CodeSystems, patient: URIRef) -> None:
-        self.source, self.codes, self.patient = source, codes, patient
+    def __init__(self, source: str, codes: CodeSystems, patient: _Entry) -> None:
+        self.source, self.codes, self.patient_entry = source, codes, patient
+        self.patient = URIRef(PATIENT_BASE + quote(patient.resource["id"], safe=""))
         self.ucum = codes.fhir_system(TGCS.ucum)
         self.triples: list[tuple] = []
         self.concepts: dict[URIRef, Concept] = {}
-        self.item, self.ref, self.resource = patient, "", {}
+        self.entry_of: dict[str, int] = {}  # the entry index of each item's source reference
+        self.item, self.ref, self.resource = self.patient, "", {}
 
-    def start(self, rtype: str, resource: dict, index: int, rdf_type: URIRef) -> None:
-        """Begin the item of a resource: its IRI, type, patient and source reference."""
-        rid = resource.get("id")
+    def start(self, entry: _Entry, rdf_type: URIRef, link: str) -> None:
+        """Begin the item of a resource (once, and of this patient): IRI, type, patient, source."""
+        rtype, rid, index = entry.resource["resourceType"], entry.resource.get("id"), entry.index
         has_id = isinstance(rid, str) and rid != ""
         self.ref = f"{rtype}/{rid if has_id else f'entry-{index}'}"
+        self.resource = entry.resource
+        self.check_unique(index)
+        self.check_patient(link)
         local = quote(rid, safe="") if has_id else f"entry-{index}"
-        self.item, self.resource = URIRef(f"{self.patient}/{rtype}/{local}"), resource
+        self.item = URIRef(f"{self.patient}/{rtype}/{local}")
         self.triples += [
             (self.item, _TYPE, rdf_type),
             (self.item, _T.aboutPatient, self.patient),
             (self.item, _T.sourceResource, _string(self.ref)),
         ]
+
+    def check_unique(self, index: int) -> None:
+        """Refuse a second resource with the type and id of another: they would be one item."""
+        first = self.entry_of.setdefault(self.ref, index)
+        if first != index:
+            message = f"{self.ref} is in the bundle twice: entry[{first}] and entry[{index}]"
+            raise RecordError(self.source, self.ref, "id", message)
+
+    def check_patient(self, link: str) -> None:
+        """Refuse a resource whose `link` field does not reference the bundle's Patient."""
+        reference = _dict(self.resource.get(link)).get("reference")
+        if not _refers_to(reference, self.patient_entry):
+            patient = f"Patient/{self.patient_entry.resource['id']}"
+            raise self.fail(f"{link}.reference", reference, f"a reference to {patient}")
 
     def fail(self, field: str, value: object, what: str) -> RecordError:
         shown = json.dumps(value, default=str)
@@ -252,6 +319,11 @@ class _Mapper:
             raise self.fail(path, value, "a date")
         return found
 
+    def effective(self) -> Literal | None:
+        """Return the date of effectiveDateTime, else of effectivePeriod.start (both checked)."""
+        at, start = self.date("effectiveDateTime"), self.date("effectivePeriod.start")
+        return at or start
+
     def number(self, field: str, value: object) -> Literal:
         found = decimal_literal(value)
         if found is None:
@@ -273,7 +345,8 @@ class _Mapper:
         value = self.number(f"{field}.value", quantity.get("value"))
         return None if mg_only and self.unit(quantity) != "mg" else value
 
-    def patient_item(self, resource: dict) -> None:
+    def patient_item(self) -> None:
+        resource = self.patient_entry.resource
         self.resource, self.ref = resource, f"Patient/{resource['id']}"
         self.triples += [
             (self.patient, _TYPE, _T.Patient),
@@ -298,8 +371,7 @@ class _Mapper:
     def observation(self, r: dict) -> None:
         self.coded(_T.code, r.get("code"))
         self.text(_T.status, r.get("status"))
-        at, start = self.date("effectiveDateTime"), self.date("effectivePeriod.start")
-        self.add(_T.effectiveDate, at or start)
+        self.add(_T.effectiveDate, self.effective())
         if "valueQuantity" in r:
             self.add(_T.numericValue, self.quantity("valueQuantity", r["valueQuantity"]))
             self.text(_T.unit, self.unit(_dict(r["valueQuantity"])))
@@ -337,9 +409,9 @@ class _Mapper:
     def medication_administration(self, r: dict) -> None:
         self.coded(_T.code, r.get("medicationCodeableConcept"))
         self.text(_T.status, r.get("status"))
-        at, start = self.date("effectiveDateTime"), self.date("effectivePeriod.start")
-        self.add(_T.startDate, at or start)
-        self.add(_T.endDate, at or start)
+        day = self.effective()
+        self.add(_T.startDate, day)
+        self.add(_T.endDate, day)
         dosage = _dict(r.get("dosage"))
         self.coded(_T.route, dosage.get("route"))
         self.add(_T.doseMg, self.quantity("dosage.dose", dosage.get("dose"), mg_only=True))
@@ -347,6 +419,19 @@ class _Mapper:
     def consent(self, r: dict) -> None:
         self.text(_T.consentStatus, r.get("status"))
         self.add(_T.effectiveDate, self.date("dateTime"))
+
+    def default_screening(self) -> None:
+        """Add the undated screening of a bundle without a ResearchSubject."""
+        screening = URIRef(f"{self.patient}/screening")
+        self.triples.append((screening, _TYPE, _T.Screening))
+        self.triples.append((screening, _T.aboutPatient, self.patient))
+
+    def record_triples(self) -> list[tuple]:
+        """Return the triples of the record graph: the items' and the concepts they use."""
+        for concept in self.concepts.values():
+            self.triples.append((concept.iri, _NOTATION, concept.notation))
+            self.triples.append((concept.iri, _IN_SCHEME, concept.scheme))
+        return self.triples
 
 
 def _is_research_consent(resource: dict) -> bool:
@@ -356,16 +441,18 @@ def _is_research_consent(resource: dict) -> bool:
     return any(isinstance(code, str) and "research" in code.lower() for code in codes)
 
 
+# Each mapped resource type: its item's class, how it is mapped, the field naming its patient.
 _ITEMS = {
-    "ResearchSubject": (_T.Screening, _Mapper.research_subject),
-    "Condition": (_T.ConditionRecord, _Mapper.condition),
-    "Observation": (_T.ObservationRecord, _Mapper.observation),
-    "MedicationStatement": (_T.MedicationExposure, _Mapper.medication_statement),
+    "ResearchSubject": (_T.Screening, _Mapper.research_subject, "individual"),
+    "Condition": (_T.ConditionRecord, _Mapper.condition, "subject"),
+    "Observation": (_T.ObservationRecord, _Mapper.observation, "subject"),
+    "MedicationStatement": (_T.MedicationExposure, _Mapper.medication_statement, "subject"),
     "MedicationAdministration": (
         _T.MedicationAdministrationRecord,
         _Mapper.medication_administration,
+        "subject",
     ),
-    "Consent": (_T.ConsentRecord, _Mapper.consent),
+    "Consent": (_T.ConsentRecord, _Mapper.consent, "patient"),
 }
 
 
@@ -386,44 +473,42 @@ def map_fhir_data(
 ) -> PatientRecord:
     """Map a parsed FHIR Bundle or single resource to one patient's record."""
     entries = _entries(data, source)
-    patients = [resource for _, resource in entries if resource["resourceType"] == "Patient"]
-    if len(patients) != 1:
-        what = data["resourceType"] if data["resourceType"] in ("Bundle", "Patient") else "document"
-        found = ", ".join(f"Patient/{p.get('id')}" for p in patients) or "no Patient"
-        raise RecordError(source, what, "entry", f"needs one Patient, has {found}")
-    pid = patients[0].get("id")
-    if not (isinstance(pid, str) and pid):
-        raise RecordError(source, "Patient", "id", "the Patient has no id")
-    patient = URIRef(PATIENT_BASE + quote(pid, safe=""))
+    patient = _the_patient(data, entries, source)
     mapper = _Mapper(source, codes or code_systems(), patient)
-    mapper.patient_item(patients[0])
-    for index, resource in entries:
-        rtype = resource["resourceType"]
+    mapper.patient_item()
+    for entry in entries:
+        rtype, resource = entry.resource["resourceType"], entry.resource
         item = _ITEMS.get(rtype)
         if item is not None and (rtype != "Consent" or _is_research_consent(resource)):
-            mapper.start(rtype, resource, index, item[0])
-            item[1](mapper, resource)
-    if not any(resource["resourceType"] == "ResearchSubject" for _, resource in entries):
-        screening = URIRef(f"{patient}/screening")
-        mapper.triples += [(screening, _TYPE, _T.Screening), (screening, _T.aboutPatient, patient)]
-    for concept in mapper.concepts.values():
-        mapper.triples.append((concept.iri, _NOTATION, concept.notation))
-        mapper.triples.append((concept.iri, _IN_SCHEME, concept.scheme))
-    graph = Graph(store=SimpleMemory())
-    add = graph.store.add  # the triples are rdflib terms already: skip Graph's per-triple checks
-    for triple in mapper.triples:
-        add(triple, graph)
-    return PatientRecord(pid, graph)
+            rdf_type, map_item, link = item
+            mapper.start(entry, rdf_type, link)
+            map_item(mapper, resource)
+    if not any(entry.resource["resourceType"] == "ResearchSubject" for entry in entries):
+        mapper.default_screening()
+    return PatientRecord(patient.resource["id"], mapper.record_triples())
 
 
-def _entries(data: object, source: str) -> list[tuple[int, dict]]:
-    """Return the resources of a Bundle (or the one resource) with their entry index."""
+def _the_patient(data: dict, entries: list[_Entry], source: str) -> _Entry:
+    """Return the entry of the one Patient, which must have an id."""
+    patients = [entry for entry in entries if entry.resource["resourceType"] == "Patient"]
+    if len(patients) != 1:
+        what = data["resourceType"] if data["resourceType"] in ("Bundle", "Patient") else "document"
+        found = ", ".join(f"Patient/{p.resource.get('id')}" for p in patients) or "no Patient"
+        raise RecordError(source, what, "entry", f"needs one Patient, has {found}")
+    pid = patients[0].resource.get("id")
+    if not (isinstance(pid, str) and pid):
+        raise RecordError(source, "Patient", "id", "the Patient has no id")
+    return patients[0]
+
+
+def _entries(data: object, source: str) -> list[_Entry]:
+    """Return the resources of a Bundle (or the one resource) with their entry index and URL."""
     if not (isinstance(data, dict) and isinstance(data.get("resourceType"), str)):
         raise RecordError(
             source, "document", "resourceType", "not FHIR: no object with a resourceType"
         )
     if data["resourceType"] != "Bundle":
-        return [(0, data)]
+        return [_Entry(0, None, data)]
     if data.get("type") not in BUNDLE_TYPES:
         raise RecordError(
             source,
@@ -441,5 +526,5 @@ def _entries(data: object, source: str) -> list[tuple[int, dict]]:
             continue
         if not (isinstance(resource, dict) and isinstance(resource.get("resourceType"), str)):
             raise RecordError(source, "Bundle", f"entry[{index}].resource", "not a FHIR resource")
-        found.append((index, resource))
+        found.append(_Entry(index, entry.get("fullUrl"), resource))
     return found

@@ -74,7 +74,7 @@ def rdf_record(data: bytes, rdf_format: str, source: str, base: str | None = Non
     if len(ids) != 1 or not isinstance(ids[0], Literal):
         found = ", ".join(f'"{i}"' for i in ids) or "none"
         raise RecordError(source, str(patients[0]), "tg:patientId", f"needs one id, has {found}")
-    return PatientRecord(str(ids[0]), graph)
+    return PatientRecord(str(ids[0]), list(graph))
 
 
 def refuse_remote_contexts(data: bytes, source: str) -> None:

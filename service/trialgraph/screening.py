@@ -1,7 +1,7 @@
 """Screen patient records: run the shapes over batches of records (both cores) and turn the
 derived outcomes into per-patient results with evidence."""
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -47,6 +47,7 @@ class PatientScreening:
     status: str = ""
     criteria: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, list[dict]] = field(default_factory=dict)
+    report: list["ReportResult"] = field(default_factory=list)
 
     def as_json(self) -> dict:
         return {
@@ -55,6 +56,25 @@ class PatientScreening:
             "criteria": {cid: self.criteria.get(cid, "unknown") for cid in CRITERIA},
             "evidence": {cid: self.evidence.get(cid, []) for cid in CRITERIA},
         }
+
+
+@dataclass(frozen=True)
+class ReportResult:
+    """One result of the W3C validation report, on the patient's screening (the focus node)."""
+
+    shape: str
+    severity: str
+    value: str
+    message: str
+
+
+@dataclass
+class BatchScreening:
+    """The screened records of one batch of files, and the errors of the refused ones."""
+
+    results: list[PatientScreening]
+    errors: list[str]
+    files: int
 
 
 def run_graph(as_of: date) -> Graph:
@@ -101,7 +121,16 @@ def collect_outcomes(rows: Iterable[dict[str, str | None]]) -> list[PatientScree
 
 def screen_records(records: list[PatientRecord], as_of: date) -> list[PatientScreening]:
     """Screen a batch of records in one store with the batch engine."""
-    return store_outcomes(batch_engine().run([run_graph(as_of), *(r.graph for r in records)]))
+    documents = [run_graph(as_of).serialize(format="nt"), *(r.ntriples() for r in records)]
+    engine = batch_engine()
+    store = engine.run(documents)
+    results = store_outcomes(store)
+    by_screening = {result.screening: result for result in results}
+    for shape, severity, focus, value, message in engine.violations(store):
+        by_screening[focus.value].report.append(
+            ReportResult(str(shape), str(severity), value.value, message.value)
+        )
+    return results
 
 
 def store_outcomes(store) -> list[PatientScreening]:
@@ -113,7 +142,7 @@ def store_outcomes(store) -> list[PatientScreening]:
     return collect_outcomes(rows)
 
 
-def _screen_files(job: tuple[list[Path], date]) -> tuple[list[PatientScreening], list[str]]:
+def _screen_files(job: tuple[list[Path], date]) -> BatchScreening:
     paths, as_of = job
     records, errors = [], []
     for item in read_records(paths):
@@ -121,7 +150,7 @@ def _screen_files(job: tuple[list[Path], date]) -> tuple[list[PatientScreening],
             errors.append(str(item))
         else:
             records.append(item)
-    return (screen_records(records, as_of) if records else []), errors
+    return BatchScreening(screen_records(records, as_of) if records else [], errors, len(paths))
 
 
 def record_files(paths: list[Path]) -> list[Path]:
@@ -138,26 +167,13 @@ def _batches(files: list[Path], size: int) -> Iterator[list[Path]]:
         yield batch
 
 
-def screen_paths(
-    paths: list[Path],
-    as_of: date,
-    batch_size: int = 250,
-    workers: int = 2,
-    progress: Callable[[int], None] | None = None,
-) -> tuple[list[PatientScreening], list[str]]:
-    """Screen every record under the paths; return the results and the refused records' errors."""
+def screen_batches(
+    paths: list[Path], as_of: date, batch_size: int = 50, workers: int = 2
+) -> Iterator[BatchScreening]:
+    """Screen every record under the paths, batch by batch in file order, on `workers` cores."""
     jobs = [(batch, as_of) for batch in _batches(record_files(paths), batch_size)]
     if workers > 1 and len(jobs) > 1:
         with get_context("fork").Pool(workers) as pool:
-            return _gather(jobs, pool.imap(_screen_files, jobs), progress)
-    return _gather(jobs, map(_screen_files, jobs), progress)
-
-
-def _gather(jobs, outputs, progress) -> tuple[list[PatientScreening], list[str]]:
-    results, errors = [], []
-    for (batch, _), (screened, refused) in zip(jobs, outputs, strict=True):
-        results += screened
-        errors += refused
-        if progress:
-            progress(len(batch))
-    return results, errors
+            yield from pool.imap(_screen_files, jobs)
+    else:
+        yield from map(_screen_files, jobs)

@@ -28,7 +28,12 @@ from trialgraph.graphs import (
 from trialgraph.namespaces import TG
 from trialgraph.ontology import protocol_graph
 from trialgraph.resources import queries_dir
-from trialgraph.screening import OUTCOME_COLUMNS, PatientScreening, collect_outcomes
+from trialgraph.screening import (
+    OUTCOME_COLUMNS,
+    PatientScreening,
+    ReportResult,
+    collect_outcomes,
+)
 from trialgraph.shapes import shapes_graph
 
 PREFIXES = {"tg": str(TG)}
@@ -126,6 +131,20 @@ class TrialStore:
             rows.append(row)
         return [StoredResult(r, *runs[r.patient]) for r in collect_outcomes(rows)]
 
+    def report_results(self, patient_id: str) -> list[ReportResult]:
+        """The validation report results on a patient's current screening."""
+        query = (
+            "PREFIX sh: <http://www.w3.org/ns/shacl#> "
+            "SELECT ?patient ?shape ?severity ?value ?message WHERE { "
+            "GRAPH ?record { ?screening a tg:Screening ; tg:aboutPatient/tg:patientId ?patient } "
+            "GRAPH ?g { ?a tg:assessedScreening ?screening . ?r sh:focusNode ?screening ; "
+            "sh:sourceShape ?shape ; sh:resultSeverity ?severity ; sh:value ?value ; "
+            "sh:resultMessage ?message } } ORDER BY ?message"
+        )
+        found = self.query(query, substitutions={ox.Variable("patient"): ox.Literal(patient_id)})
+        names = ("shape", "severity", "value", "message")
+        return [ReportResult(*(solution[name].value for name in names)) for solution in found]
+
     # --- writing --------------------------------------------------------------------------
 
     def sync_protocol(self) -> None:
@@ -169,23 +188,36 @@ class TrialStore:
         mine = f"{values} GRAPH ?record {{ ?screening a tg:Screening }}"
         assessed = "GRAPH ?g { ?a tg:assessedScreening ?screening"
         found = self.query(f"SELECT DISTINCT ?g WHERE {{ {mine} {assessed} }} }}")
+        runs = [solution["g"].value for solution in found]
         emptied = [
             run
-            for run in (solution["g"].value for solution in found)
+            for run in runs
             if not self.query(
                 f"ASK {{ GRAPH <{run}> {{ ?a tg:assessedScreening ?screening }} "
                 f"FILTER NOT EXISTS {{ {mine} }} }}"
             )
         ]
         where = f"{mine} {assessed}"
+        results = "GRAPH ?g { ?r sh:focusNode ?screening ; ?p ?v . ?report sh:result ?r }"
+        conforms = (
+            "DELETE { GRAPH ?g { ?report sh:conforms ?old } } "
+            "INSERT { GRAPH ?g { ?report sh:conforms ?new } } "
+            f"WHERE {{ VALUES ?g {{ {_iris(runs)} }} "
+            "GRAPH ?g { ?report a sh:ValidationReport ; sh:conforms ?old } "
+            "BIND(NOT EXISTS { GRAPH ?g { ?report sh:result ?any } } AS ?new) }"
+        )
         steps = [
+            f"DELETE {{ GRAPH ?g {{ ?r ?p ?v . ?report sh:result ?r }} }} "
+            f"WHERE {{ {mine} {results} }}",
             f"DELETE {{ GRAPH ?g {{ ?o ?p ?v }} }} "
             f"WHERE {{ {where} ; tg:hasOutcome ?o . ?o ?p ?v }} }}",
             f"DELETE {{ GRAPH ?g {{ ?a ?p ?v }} }} WHERE {{ {where} ; ?p ?v }} }}",
+            *([conforms] if runs else []),
             *(f"DROP GRAPH <{run}>" for run in emptied),
             *(f"DROP SILENT GRAPH <{graph}>" for graph in graphs),
         ]
-        return "PREFIX tg: <" + str(TG) + "> " + " ; ".join(steps) + " ;"
+        prologue = f"PREFIX tg: <{TG}> PREFIX sh: <http://www.w3.org/ns/shacl#> "
+        return prologue + " ; ".join(steps) + " ;"
 
     def _update(self, update: str, prefixes: dict[str, str] | None = PREFIXES) -> None:
         self._store.update(update, prefixes=prefixes)

@@ -4,7 +4,6 @@ counts with small cells suppressed (`/screening/counts`, aggregate role), and a 
 without being stored (`POST /validate`)."""
 
 from collections import Counter
-from datetime import date
 
 from flask import Blueprint, jsonify
 
@@ -16,7 +15,6 @@ from trialgraph.web.auth import requires
 from trialgraph.web.conneg import negotiate
 from trialgraph.web.context import services
 from trialgraph.web.errors import NotFound
-from trialgraph.web.patients import record_graph
 from trialgraph.web.records_io import as_of_parameter, graph_response, record_from_request
 
 screening = Blueprint("screening", __name__)
@@ -38,8 +36,8 @@ def eligibility(patient_id: str):
     audit("read", [patient_id])
     if media_type == JSON:
         return jsonify({"as_of": result.as_of, "patients": [result.as_json()]})
-    report = validation_report([record_graph(patient_id)], date.fromisoformat(result.as_of))
-    return graph_response(report, REPORT_TYPES)
+    result.result.report = services().store.report_results(patient_id)
+    return graph_response(validation_report([result.result]), REPORT_TYPES)
 
 
 @screening.get("/screening")
@@ -84,7 +82,7 @@ def validate():
     record = record_from_request("POST /validate")
     as_of = as_of_parameter()
     audit("validate", [record.patient_id])
+    results = screen([record], as_of)
     if media_type == JSON:
-        results = screen([record], as_of)
         return jsonify({"as_of": as_of.isoformat(), "patients": [r.as_json() for r in results]})
-    return graph_response(validation_report([record.graph], as_of), REPORT_TYPES)
+    return graph_response(validation_report(results), REPORT_TYPES)

@@ -1,0 +1,5 @@
+"""`python -m trialgraph`: the trialgraph command."""
+
+from trialgraph.cli import main
+
+main()
