@@ -9,6 +9,7 @@ from trialgraph.query_workers import WorkerPool
 from trialgraph.settings import Settings
 from trialgraph.store import TrialStore, open_store
 from trialgraph.web import errors
+from trialgraph.web.api_docs import api_docs
 from trialgraph.web.audit import AuditLog
 from trialgraph.web.auth import Tokens
 from trialgraph.web.context import Services
@@ -16,7 +17,7 @@ from trialgraph.web.patients import patients
 from trialgraph.web.screening import screening
 from trialgraph.web.sparql import sparql
 
-BLUEPRINTS = [sparql, patients, screening]
+BLUEPRINTS = [sparql, patients, screening, api_docs]
 
 
 def create_app(settings: Settings | None = None, store: TrialStore | None = None) -> Flask:

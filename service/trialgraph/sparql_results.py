@@ -58,8 +58,7 @@ def term_json(term) -> dict:
 def select_bytes(variables: list[str], rows: Iterable, media_type: str) -> bytes:
     """SELECT solutions (pyoxigraph QuerySolution rows) in a results format."""
     bindings = [
-        {name: term_json(row[name]) for name in variables if row[name] is not None}
-        for row in rows
+        {name: term_json(row[name]) for name in variables if row[name] is not None} for row in rows
     ]
     document = json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}})
     result_format = RESULT_TYPES[media_type]

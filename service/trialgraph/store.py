@@ -263,4 +263,3 @@ def open_store(store_dir: Path, snapshots_dir: Path) -> TrialStore:
 
 def _text(term) -> str | None:
     return None if term is None else term.value
-
