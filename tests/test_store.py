@@ -81,7 +81,7 @@ def test_a_record_that_cannot_be_stored_is_refused_whole(store):
     put_records(store, [scenario_record("p1")], AS_OF)
     before = sorted(map(str, store.record("p1")))
     bad = scenario_record("p1", INELIGIBLE)
-    bad.graph.add((URIRef("https://example.org/not an iri"), TG.code, Literal("x")))
+    bad.triples.append((URIRef("https://example.org/not an iri"), TG.code, Literal("x")))
     with pytest.raises(RecordError, match="cannot be stored"):
         put_records(store, [bad, scenario_record("p2")], AS_OF)
     assert sorted(map(str, store.record("p1"))) == before

@@ -45,7 +45,7 @@ def put_records(store: TrialStore, records: list[PatientRecord], as_of: date) ->
         if record.patient_id in triples:
             raise RecordError("input", "Patient", "id", f"{record.patient_id} is given twice")
         try:
-            triples[record.patient_id] = ntriples(record.graph)
+            triples[record.patient_id] = ntriples(record)
         except UnstorableRecord as error:
             message = f"cannot be stored: {error}"
             raise RecordError(record.patient_id, "document", "RDF", message) from None

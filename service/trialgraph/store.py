@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from trialgraph.fhir import PatientRecord
 from trialgraph.graphs import (
     ONTOLOGY_GRAPH,
     SHAPES_GRAPH,
@@ -64,10 +65,12 @@ def assessments_query() -> str:
     return (queries_dir() / "assessments.rq").read_text(encoding="utf-8")
 
 
-def ntriples(graph: Graph) -> str:
-    """The graph as N-Triples checked by Oxigraph, safe to put into a SPARQL Update."""
+def ntriples(data: Graph | PatientRecord) -> str:
+    """A graph or a record's graph as N-Triples checked by Oxigraph, safe to put into a SPARQL
+    Update."""
     try:
-        quads = ox.parse(graph.serialize(format="nt"), format=ox.RdfFormat.N_TRIPLES)
+        text = data.ntriples() if isinstance(data, PatientRecord) else data.serialize(format="nt")
+        quads = ox.parse(text, format=ox.RdfFormat.N_TRIPLES)
         return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES).decode()
     except Exception as error:  # rdflib raises a bare Exception for an invalid IRI
         raise UnstorableRecord(str(error)) from None
