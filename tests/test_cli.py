@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import PROV, RDF, SH
 
 from trialgraph.cli import main
 from trialgraph.namespaces import TG, TGP
@@ -101,3 +101,14 @@ def test_eligible_patient_conforms(bundles):
     [report] = graph.subjects(RDF.type, SH.ValidationReport)
     assert (report, SH.conforms, Literal(True)) in graph
     assert list(graph.objects(report, SH.result)) == []
+
+
+def test_turtle_has_the_derived_facts_with_what_they_come_from(bundles):
+    result = screen(str(bundles / "syn-00002.json"), "--as-of", AS_OF, "--format", "ttl")
+    graph = Graph().parse(data=result.stdout, format="turtle")
+    [assessment] = graph.subjects(RDF.type, TG.EligibilityAssessment)
+    screening = graph.value(assessment, TG.assessedScreening)
+    assert graph.value(screening, TG.minimumAgeYears) == Literal(17)
+    alt = next(f for f in graph.objects(screening, TG.latestResult) if str(f).endswith("/alt"))
+    item = graph.value(alt, PROV.wasDerivedFrom)
+    assert item is not None and graph.value(item, TG.ulnMultiple) is not None

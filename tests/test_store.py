@@ -162,3 +162,20 @@ def test_the_old_runs_report_forgets_a_rescreened_patient(store):
     assert not store.query(leftover)
     assert store.query(conforms), "the old run's report still says it does not conform"
     assert store.report_results("p2") == []
+
+
+def test_derived_facts_are_stored_with_the_run_and_replaced_on_rescreening(store):
+    ages = (
+        "SELECT ?patient ?age WHERE { ?screening tg:minimumAgeYears ?age ; "
+        "tg:aboutPatient/tg:patientId ?patient } ORDER BY ?patient"
+    )
+    put_records(store, [scenario_record("p1"), scenario_record("p2")], AS_OF)
+    before = [(s["patient"].value, s["age"].value) for s in store.query(ages)]
+    assert [patient for patient, _ in before] == ["p1", "p2"], "one age per patient"
+    put_records(store, [scenario_record("p2", INELIGIBLE)], AS_OF)
+    after = [(s["patient"].value, s["age"].value) for s in store.query(ages)]
+    assert after[0] == before[0], "p1's derived facts were touched"
+    assert [patient for patient, _ in after] == ["p1", "p2"], "p2's old age was not removed"
+    assert int(after[1][1]) == 17, "IN1 not-met: p2 is 17 after re-screening"
+    latest = "ASK { ?fact a tg:LatestResult ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?item }"
+    assert store.query(latest), "latest results do not say what they come from"

@@ -62,7 +62,7 @@ def check(no_reasoner: bool) -> None:
 def screen(paths: tuple[Path, ...], as_of: date, output: str) -> None:
     """Screen FHIR or RDF records (files or folders); exit 1 if a record was refused."""
     total = len(record_files(list(paths)))
-    batches = screen_batches(list(paths), as_of)
+    batches = screen_batches(list(paths), as_of, derived=output == "ttl")
     if sys.stderr.isatty() and total > 50:
         with click.progressbar(length=total, label="screening", file=sys.stderr) as bar:
             refused = _write_results(_reporting(batches, bar.update), as_of, output)

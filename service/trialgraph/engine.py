@@ -36,6 +36,7 @@ class BatchEngine:
             for constraint in sparql_constraints(shapes)
         ]
         self._protocol = protocol.serialize(format="nt").encode()
+        self._protocol_quads = frozenset(ox.parse(self._protocol, format=ox.RdfFormat.N_TRIPLES))
 
     def run(self, documents: Iterable[str]) -> ox.Store:
         """Load the protocol and the N-Triples documents into a fresh store, apply every rule."""
@@ -45,6 +46,13 @@ class BatchEngine:
         for rule in self._rules:
             store.update(rule, prefixes=self._prefixes)
         return store
+
+    def derived(self, store: ox.Store, documents: list[str]) -> list[ox.Triple]:
+        """The triples the rules added to a store that `run` made from these documents."""
+        given = self._protocol_quads | set(
+            ox.parse("".join(documents), format=ox.RdfFormat.N_TRIPLES)
+        )
+        return [quad.triple for quad in store if quad not in given]
 
     def violations(self, store: ox.Store) -> list[tuple]:
         """Return (shape, severity, focus node, value, message) for every constraint row."""

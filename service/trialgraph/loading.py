@@ -32,7 +32,7 @@ def screen(records: list[PatientRecord], as_of: date) -> list[PatientScreening]:
     return [
         result
         for batch in chunks(records, SCREENING_BATCH)
-        for result in screen_records(batch, as_of)
+        for result in screen_records(batch, as_of, derived=True)
     ]
 
 

@@ -55,6 +55,8 @@ def results_graph(results: list[PatientScreening], as_of: date) -> Graph:
         graph.add((setting, TG.parameterValue, value))
     _add_validation_report(graph, run, results)
     for result in results:
+        if result.derived:
+            graph.parse(data=result.derived, format="nt")
         assessment = URIRef(f"{run}/patient/{quote(result.patient, safe='')}")
         graph.add((assessment, RDF.type, TG.EligibilityAssessment))
         graph.add((assessment, PROV.wasGeneratedBy, run))

@@ -8,12 +8,14 @@ from functools import cache
 from itertools import islice
 from multiprocessing import get_context
 from pathlib import Path
+from urllib.parse import quote
 
+import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from trialgraph.engine import BatchEngine
-from trialgraph.fhir import PatientRecord, RecordError
+from trialgraph.fhir import PATIENT_BASE, PatientRecord, RecordError
 from trialgraph.namespaces import TG
 from trialgraph.ontology import protocol_graph
 from trialgraph.records import read_records
@@ -22,6 +24,12 @@ from trialgraph.resources import queries_dir
 
 CRITERIA = [f"IN{n}" for n in range(1, 8)] + [f"EX{n}" for n in range(1, 12)]
 RUN = URIRef("urn:trialgraph:run")
+RDF_TYPE = ox.NamedNode(str(RDF.type))
+HAS_OUTCOME = ox.NamedNode(str(TG.hasOutcome))
+OUTCOME_CLASSES = {
+    ox.NamedNode(str(TG.CriterionOutcome)),
+    ox.NamedNode(str(TG.EligibilityAssessment)),
+}
 OUTCOME_COLUMNS = (
     "patient",
     "screening",
@@ -48,6 +56,7 @@ class PatientScreening:
     criteria: dict[str, str] = field(default_factory=dict)
     evidence: dict[str, list[dict]] = field(default_factory=dict)
     report: list["ReportResult"] = field(default_factory=list)
+    derived: str = ""  # N-Triples: the facts the rules derived from the record, when asked for
 
     def as_json(self) -> dict:
         return {
@@ -119,8 +128,11 @@ def collect_outcomes(rows: Iterable[dict[str, str | None]]) -> list[PatientScree
     return sorted(results.values(), key=lambda result: result.patient)
 
 
-def screen_records(records: list[PatientRecord], as_of: date) -> list[PatientScreening]:
-    """Screen a batch of records in one store with the batch engine."""
+def screen_records(
+    records: list[PatientRecord], as_of: date, derived: bool = False
+) -> list[PatientScreening]:
+    """Screen a batch of records in one store with the batch engine; with `derived`, each
+    result also carries the facts derived from its record (age, doses, latest results ...)."""
     documents = [run_graph(as_of).serialize(format="nt"), *(r.ntriples() for r in records)]
     engine = batch_engine()
     store = engine.run(documents)
@@ -130,7 +142,30 @@ def screen_records(records: list[PatientRecord], as_of: date) -> list[PatientScr
         by_screening[focus.value].report.append(
             ReportResult(str(shape), str(severity), value.value, message.value)
         )
+    if derived:
+        _attach_derived(results, engine.derived(store, documents))
     return results
+
+
+def _attach_derived(results: list[PatientScreening], triples: list[ox.Triple]) -> None:
+    """Give each result the derived triples about its patient's record items and screening
+    (their IRIs start with the patient's), leaving out the outcomes, which it holds already."""
+    outcomes = {
+        triple.subject
+        for triple in triples
+        if triple.predicate == RDF_TYPE and triple.object in OUTCOME_CLASSES
+    }
+    by_prefix = {f"{PATIENT_BASE}{quote(r.patient, safe='')}/": r for r in results}
+    found: dict[str, list[ox.Triple]] = {prefix: [] for prefix in by_prefix}
+    for triple in triples:
+        if triple.subject in outcomes or triple.predicate == HAS_OUTCOME:
+            continue
+        subject = triple.subject.value
+        prefix = subject[: subject.find("/", len(PATIENT_BASE)) + 1]
+        if prefix in found:
+            found[prefix].append(triple)
+    for prefix, facts in found.items():
+        by_prefix[prefix].derived = ox.serialize(facts, format=ox.RdfFormat.N_TRIPLES).decode()
 
 
 def store_outcomes(store) -> list[PatientScreening]:
@@ -142,15 +177,16 @@ def store_outcomes(store) -> list[PatientScreening]:
     return collect_outcomes(rows)
 
 
-def _screen_files(job: tuple[list[Path], date]) -> BatchScreening:
-    paths, as_of = job
+def _screen_files(job: tuple[list[Path], date, bool]) -> BatchScreening:
+    paths, as_of, derived = job
     records, errors = [], []
     for item in read_records(paths):
         if isinstance(item, RecordError):
             errors.append(str(item))
         else:
             records.append(item)
-    return BatchScreening(screen_records(records, as_of) if records else [], errors, len(paths))
+    results = screen_records(records, as_of, derived) if records else []
+    return BatchScreening(results, errors, len(paths))
 
 
 def record_files(paths: list[Path]) -> list[Path]:
@@ -168,10 +204,15 @@ def _batches(files: list[Path], size: int) -> Iterator[list[Path]]:
 
 
 def screen_batches(
-    paths: list[Path], as_of: date, batch_size: int = 50, workers: int = 2
+    paths: list[Path],
+    as_of: date,
+    batch_size: int = 50,
+    workers: int = 2,
+    derived: bool = False,
 ) -> Iterator[BatchScreening]:
-    """Screen every record under the paths, batch by batch in file order, on `workers` cores."""
-    jobs = [(batch, as_of) for batch in _batches(record_files(paths), batch_size)]
+    """Screen every record under the paths, batch by batch in file order, on `workers` cores
+    (with `derived`, each result carries the facts derived from its record)."""
+    jobs = [(batch, as_of, derived) for batch in _batches(record_files(paths), batch_size)]
     if workers > 1 and len(jobs) > 1:
         with get_context("fork").Pool(workers) as pool:
             yield from pool.imap(_screen_files, jobs)

@@ -22,6 +22,7 @@ from trialgraph.fhir import PatientRecord
 from trialgraph.graphs import (
     ONTOLOGY_GRAPH,
     SHAPES_GRAPH,
+    patient_iri,
     patient_of,
     record_graph,
     run_graph,
@@ -209,7 +210,14 @@ class TrialStore:
             "GRAPH ?g { ?report a sh:ValidationReport ; sh:conforms ?old } "
             "BIND(NOT EXISTS { GRAPH ?g { ?report sh:result ?any } } AS ?new) }"
         )
+        prefixes = " ".join(str(ox.Literal(patient_iri(pid) + "/")) for pid in patient_ids)
+        derived = (
+            "DELETE { GRAPH ?g { ?s ?p ?o } } "
+            f"WHERE {{ VALUES ?g {{ {_iris(runs)} }} VALUES ?prefix {{ {prefixes} }} "
+            "GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?s), ?prefix)) }"
+        )
         steps = [
+            *([derived] if runs else []),
             f"DELETE {{ GRAPH ?g {{ ?r ?p ?v . ?report sh:result ?r }} }} "
             f"WHERE {{ {mine} {results} }}",
             f"DELETE {{ GRAPH ?g {{ ?o ?p ?v }} }} "
