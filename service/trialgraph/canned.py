@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from itertools import islice
-from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib.plugins.sparql import prepareQuery
@@ -182,10 +181,10 @@ def parse_query(name: str, text: str) -> CannedQuery | None:
 
 
 @cache
-def canned_queries(folder: Path | None = None) -> dict[str, CannedQuery]:
+def canned_queries() -> dict[str, CannedQuery]:
     """Every canned query of the queries folder (not its subfolders), by name."""
     found = {}
-    for path in sorted((folder or queries_dir()).glob("*.rq")):
+    for path in sorted(queries_dir().glob("*.rq")):
         try:
             query = parse_query(path.stem, path.read_text(encoding="utf-8"))
         except QueryFileError as error:
