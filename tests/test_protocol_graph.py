@@ -108,3 +108,17 @@ def test_qtc_limits_by_sex(ontology):
 @pytest.mark.parametrize(("ingredient", "dose"), PREDNISONE_EQUIVALENT_MG.items())
 def test_prednisone_equivalence(ingredient, dose, ontology):
     assert ontology.value(TGI[ingredient], TG.prednisoneEquivalentMg).toPython() == Decimal(dose)
+
+
+def test_enrolled_subject_statuses_are_those_of_fhir_intake(ontology):
+    # fhir-intake.md, ResearchSubject: on-study, on-study-intervention or follow-up is enrolled.
+    statuses = {str(s) for s in ontology.objects(TGP.study, TG.enrolledSubjectStatus)}
+    assert statuses == {"on-study", "on-study-intervention", "follow-up"}
+
+
+@pytest.mark.parametrize(
+    ("category", "outcome"), [(TG.inclusion, TG.notMet), (TG.exclusion, TG.met)]
+)
+def test_category_names_the_outcome_that_excludes(category, outcome, ontology):
+    # eligibility-spec.md section 1: ineligible if an inclusion is not-met or an exclusion met.
+    assert list(ontology.objects(category, TG.excludingOutcome)) == [outcome]

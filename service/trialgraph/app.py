@@ -13,11 +13,13 @@ from trialgraph.web.api_docs import api_docs
 from trialgraph.web.audit import AuditLog
 from trialgraph.web.auth import Tokens
 from trialgraph.web.context import Services
+from trialgraph.web.dataset import dataset
 from trialgraph.web.patients import patients
+from trialgraph.web.queries import queries
 from trialgraph.web.screening import screening
 from trialgraph.web.sparql import sparql
 
-BLUEPRINTS = [sparql, patients, screening, api_docs]
+BLUEPRINTS = [sparql, patients, screening, queries, dataset, api_docs]
 
 
 def create_app(settings: Settings | None = None, store: TrialStore | None = None) -> Flask:

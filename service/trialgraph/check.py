@@ -1,5 +1,6 @@
 """`trialgraph check`: every data file parses, uses real SHACL terms, passes the QC rules,
-and the ontology is consistent with no unsatisfiable class under HermiT."""
+every canned query's header is well formed, and the ontology is consistent with no
+unsatisfiable class under HermiT."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,6 +10,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 from rdflib.plugins.sparql import prepareQuery
 
+from trialgraph.canned import QueryFileError, parse_query
 from trialgraph.ontology import load_graph, ontology_files
 from trialgraph.reasoner import check_with_hermit
 from trialgraph.resources import data_root, queries_dir
@@ -52,6 +54,15 @@ def check_parsing() -> Iterator[Problem]:
             yield Problem(path.name, f"does not parse as SPARQL: {error}")
 
 
+def check_canned_queries() -> Iterator[Problem]:
+    """Every query file with a `#+` header is a well-formed canned query (README)."""
+    for path in sorted(queries_dir().glob("*.rq")):
+        try:
+            parse_query(path.stem, path.read_text(encoding="utf-8"))
+        except QueryFileError as error:
+            yield Problem(path.name, str(error))
+
+
 def unknown_shacl_terms(graph: Graph) -> set[URIRef]:
     """Return the terms of the SHACL namespace used in the graph that SHACL does not define."""
     used = {term for triple in graph for term in triple if isinstance(term, URIRef)}
@@ -93,7 +104,7 @@ def check_reasoner(graph: Graph) -> Iterator[Problem]:
 
 def run_checks(reasoner: bool = True) -> list[Problem]:
     """Run every check and return the problems found (none means the data are sound)."""
-    problems = list(check_parsing()) + list(check_shacl_terms())
+    problems = list(check_parsing()) + list(check_shacl_terms()) + list(check_canned_queries())
     if problems:
         return problems
     graph = load_graph(ontology_files())

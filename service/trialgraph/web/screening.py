@@ -7,6 +7,7 @@ from collections import Counter
 
 from flask import Blueprint, jsonify
 
+from trialgraph.disclosure import suppressed
 from trialgraph.loading import screen
 from trialgraph.screening import CRITERIA
 from trialgraph.shacl_report import validation_report
@@ -21,7 +22,6 @@ screening = Blueprint("screening", __name__)
 
 JSON = "application/json"
 REPORT_TYPES = ["text/turtle", "application/ld+json"]
-SMALL_CELL = 5
 
 
 @screening.get("/patients/<patient_id>/eligibility")
@@ -47,11 +47,6 @@ def all_results():
     results = services().store.results()
     audit("read", "all")
     return jsonify({"patients": [result.as_json() for result in results]})
-
-
-def suppressed(count: int) -> int | str:
-    """A count, or "<5" for a small cell (1 to 4) that could single out a patient."""
-    return f"<{SMALL_CELL}" if 0 < count < SMALL_CELL else count
 
 
 @screening.get("/screening/counts")

@@ -1,0 +1,50 @@
+"""The dataset's description and downloads, for anyone: the VoID and DCAT description at
+`/void` and `/.well-known/void` (Turtle or JSON-LD; the size of the patient data only for a
+token that may see counts), the ontology at `/ontology` and the shapes at `/shapes` (Turtle,
+or another RDF format by `Accept`)."""
+
+from flask import Blueprint, url_for
+
+from trialgraph.metadata import Counts, Links, statistics, void_graph
+from trialgraph.ontology import protocol_graph
+from trialgraph.shapes import shapes_graph
+from trialgraph.web.auth import current_caller
+from trialgraph.web.context import services
+from trialgraph.web.records_io import graph_response
+
+dataset = Blueprint("dataset", __name__)
+
+VOID_TYPES = ["text/turtle", "application/ld+json"]
+
+
+def _counts() -> Counts:
+    caller = current_caller()
+    if caller.may("investigator"):
+        return Counts.EXACT
+    return Counts.SUPPRESSED if caller.may("aggregate") else Counts.HIDDEN
+
+
+@dataset.get("/void")
+@dataset.get("/.well-known/void", endpoint="well_known_void")
+def void():
+    """The VoID and DCAT description of the dataset."""
+    links = Links(
+        document=url_for("dataset.void", _external=True),
+        endpoint=url_for("sparql.query", _external=True),
+        ontology=url_for("dataset.ontology", _external=True),
+        shapes=url_for("dataset.shapes", _external=True),
+    )
+    graph = void_graph(statistics(services().store), links, _counts())
+    return graph_response(graph, VOID_TYPES)
+
+
+@dataset.get("/ontology")
+def ontology():
+    """The ontology, the protocol and the value sets (the ontology graph)."""
+    return graph_response(protocol_graph())
+
+
+@dataset.get("/shapes")
+def shapes():
+    """The eligibility shapes (the shapes graph)."""
+    return graph_response(shapes_graph())
