@@ -105,6 +105,14 @@ def test_unanswerable_accept_is_406(reader, query, accept):
     assert response.json["status"] == 406
 
 
+def test_accept_asking_for_utf8_is_honoured(reader):
+    response = ask(reader, CONSTRUCT, "text/turtle; charset=UTF-8")
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    preferred = "application/n-triples;q=0.5, text/turtle;charset=utf-8"
+    assert ask(reader, CONSTRUCT, preferred).mimetype == "text/turtle"
+    assert ask(reader, CONSTRUCT, "text/turtle; charset=iso-8859-1").status_code == 406
+
+
 def test_post_form_and_direct_bodies(reader):
     form = reader.post("/sparql", data={"query": CRITERIA})
     direct = reader.post(
