@@ -12,9 +12,10 @@ from trialgraph.web import errors
 from trialgraph.web.audit import AuditLog
 from trialgraph.web.auth import Tokens
 from trialgraph.web.context import Services
+from trialgraph.web.graph_store import graph_store
 from trialgraph.web.sparql import sparql
 
-BLUEPRINTS = [sparql]
+BLUEPRINTS = [sparql, graph_store]
 
 
 def create_app(settings: Settings | None = None, store: TrialStore | None = None) -> Flask:
