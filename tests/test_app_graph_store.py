@@ -3,8 +3,6 @@ every method and RDF format, the error statuses, the roles, TrialGraph's own gra
 audit log. The W3C manifests run against a live server in test_w3c_conformance.py."""
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from rdflib import Graph, Literal, URIRef
@@ -229,28 +227,11 @@ def test_unanswerable_accept_is_406(client, app):
     assert get(client, app, accept="image/png").status_code == 406
 
 
-def test_a_json_ld_remote_context_is_never_fetched(client, app):
-    fetched = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            fetched.append(self.path)
-            self.send_response(200)
-            self.end_headers()
-            self.wfile.write(b'{"@context": {"p": "https://example.org/p"}}')
-
-        def log_message(self, *args):
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        context = f"http://127.0.0.1:{server.server_port}/context.jsonld"
-        body = json.dumps({"@context": context, "@id": "https://example.org/s", "p": "x"})
-        response = put(client, app, body.encode(), "application/ld+json")
-    finally:
-        server.shutdown()
-        server.server_close()
+def test_a_json_ld_remote_context_is_never_fetched(client, app, loopback_site):
+    site, fetched = loopback_site
+    context = f"{site}/context.jsonld"
+    body = json.dumps({"@context": context, "@id": "https://example.org/s", "p": "x"})
+    response = put(client, app, body.encode(), "application/ld+json")
     assert response.status_code == 400 and fetched == []
 
 

@@ -202,11 +202,18 @@ def test_default_and_named_graph_parameters(reader, shared_app):
     assert ids(ask(reader, CRITERIA, **{"named-graph-uri": ONTOLOGY_GRAPH})) == []
 
 
-def test_from_a_graph_outside_the_store_is_refused(reader, shared_app):
-    query = "SELECT * FROM <http://127.0.0.1:9/data.ttl> WHERE { ?s ?p ?o }"
-    response = ask(reader, query, headers=bearer(shared_app, "investigator"))
-    assert response.status_code == 400
-    assert "not in the store" in response.json["error"]
+def test_a_dataset_graph_outside_the_store_is_empty_and_never_fetched(
+    reader, shared_app, loopback_site
+):
+    site, fetched = loopback_site
+    url = f"{site}/data.ttl"
+    investigator = bearer(shared_app, "investigator")
+    select = ask(reader, f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}", headers=investigator)
+    assert select.status_code == 200 and select.json["results"]["bindings"] == []
+    given = ask(reader, "ASK { ?s ?p ?o }", headers=investigator, **{"default-graph-uri": url})
+    assert given.status_code == 200 and given.json["boolean"] is False
+    assert ask(reader, f"ASK FROM NAMED <{url}> {{ }}").status_code == 401
+    assert fetched == []
 
 
 def test_service_to_a_url_off_the_allow_list_is_refused(reader):
