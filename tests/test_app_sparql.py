@@ -278,6 +278,17 @@ def test_refused_updates_change_nothing(client, app, update):
     assert app.extensions["trialgraph"].store.graphs() == before
 
 
+def test_relative_iris_resolve_against_the_endpoint(client, app):
+    construct = ask(client, "CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples")
+    assert construct.status_code == 200, construct.data
+    assert construct.data.startswith(b"<http://localhost/s> <http://localhost/p>")
+    relative = "INSERT DATA { GRAPH <https://example.org/g> { <urn:a> <urn:b> <c> } }"
+    response = client.post("/update", data={"update": relative}, headers=bearer(app, "writer"))
+    assert response.status_code == 204, response.data
+    found = ask(client, "SELECT ?o WHERE { <urn:a> <urn:b> ?o }", headers=bearer(app, "writer"))
+    assert found.json["results"]["bindings"][0]["o"]["value"] == "http://localhost/c"
+
+
 def test_the_audit_log_names_the_caller_not_the_query(client, app):
     query = "SELECT * WHERE { ?s ?p 'a secret value' }"
     assert ask(client, query, headers=bearer(app, "investigator")).status_code == 200

@@ -156,10 +156,11 @@ class TrialStore:
             self._update(self._removal([patient_id]))
             return True
 
-    def update(self, update: str) -> None:
-        """Run a SPARQL Update as it is (the caller has checked it)."""
+    def update(self, update: str, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update as it is (the caller has checked it); relative IRIs resolve
+        against `base_iri`."""
         with self._lock:
-            self._update(update, prefixes=None)
+            self._update(update, prefixes=None, base_iri=base_iri)
 
     # --- any graph, for the Graph Store Protocol (None: the store's default graph) -------
 
@@ -220,8 +221,10 @@ class TrialStore:
         ]
         return "PREFIX tg: <" + str(TG) + "> " + " ; ".join(steps) + " ;"
 
-    def _update(self, update: str, prefixes: dict[str, str] | None = PREFIXES) -> None:
-        self._store.update(update, prefixes=prefixes)
+    def _update(
+        self, update: str, prefixes: dict[str, str] | None = PREFIXES, base_iri: str | None = None
+    ) -> None:
+        self._store.update(update, prefixes=prefixes, base_iri=base_iri)
         self.generation += 1
 
     # --- snapshots for query workers ------------------------------------------------------

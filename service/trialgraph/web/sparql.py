@@ -4,7 +4,8 @@
 Who sees what: investigators and above query the union of all graphs; callers without a
 token and aggregate callers see only the ontology and shapes graphs (patient-level data reach
 aggregate callers only as suppressed counts, at /screening/counts). A query is checked by
-trialgraph.query_guard, then run by a worker process on a snapshot of the store.
+trialgraph.query_guard, then run by a worker process on a snapshot of the store. Relative IRIs
+in a query or update resolve against the endpoint's URL (the protocol's service-defined base).
 """
 
 import hashlib
@@ -101,7 +102,16 @@ def query():
     media_type = negotiate(offers)
     settings = resources.settings
     with resources.store.snapshot() as snapshot:
-        job = Job(str(snapshot), text, checked.form, media_type, settings.max_rows, default, named)
+        job = Job(
+            str(snapshot),
+            text,
+            checked.form,
+            media_type,
+            settings.max_rows,
+            default,
+            named,
+            base_iri=request.base_url,
+        )
         try:
             body = resources.workers.run(job, settings.query_timeout)
         except QueryTimeout as error:
@@ -127,7 +137,7 @@ def update():
     resources = services()
     try:
         check_update(text, resources.settings.service_allowlist)
-        resources.store.update(text)
+        resources.store.update(text, base_iri=request.base_url)
     except QuerySyntaxError as error:
         raise BadRequest(f"malformed update: {error}") from None
     except QueryRefused as error:
