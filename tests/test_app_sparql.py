@@ -289,6 +289,46 @@ def test_relative_iris_resolve_against_the_endpoint(client, app):
     assert found.json["results"]["bindings"][0]["o"]["value"] == "http://localhost/c"
 
 
+def test_using_graph_uri_is_the_dataset_of_the_update(client, app):
+    writer = bearer(app, "writer")
+    setup = (
+        "INSERT DATA { GRAPH <urn:g:1> { <urn:s:1> a <urn:Doc> } "
+        "GRAPH <urn:g:2> { <urn:s:2> a <urn:Doc> } }"
+    )
+    assert client.post("/update", data={"update": setup}, headers=writer).status_code == 204
+    update = "INSERT { GRAPH <urn:g:out> { ?s a <urn:Seen> } } WHERE { ?s a <urn:Doc> }"
+    response = client.post(
+        "/update?using-graph-uri=urn:g:1",
+        data=update,
+        content_type="application/sparql-update",
+        headers=writer,
+    )
+    assert response.status_code == 204, response.data
+    seen = "SELECT ?s WHERE { GRAPH <urn:g:out> { ?s a <urn:Seen> } }"
+    rows = ask(client, seen, headers=writer).json["results"]["bindings"]
+    assert [row["s"]["value"] for row in rows] == ["urn:s:1"]
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "WITH <urn:g:1> INSERT { ?s a <urn:Seen> } WHERE { ?s a <urn:Doc> }",
+        "INSERT { ?s a <urn:Seen> } USING <urn:g:2> WHERE { ?s a <urn:Doc> }",
+        "DELETE WHERE { ?s a <urn:Doc> }",
+    ],
+    ids=["with", "using", "delete-where"],
+)
+def test_using_graph_uri_with_a_dataset_in_the_update_is_400(client, app, update):
+    response = client.post(
+        "/update",
+        query_string={"using-named-graph-uri": "urn:g:1"},
+        data=update,
+        content_type="application/sparql-update",
+        headers=bearer(app, "writer"),
+    )
+    assert response.status_code == 400 and response.json["status"] == 400
+
+
 def test_the_audit_log_names_the_caller_not_the_query(client, app):
     query = "SELECT * WHERE { ?s ?p 'a secret value' }"
     assert ask(client, query, headers=bearer(app, "investigator")).status_code == 200

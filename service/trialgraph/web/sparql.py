@@ -1,5 +1,6 @@
 """SPARQL 1.1 Protocol: queries at `/sparql` (GET; POST form-encoded or
-`application/sparql-query`), updates at `/update` (POST, writers only).
+`application/sparql-query`), updates at `/update` (POST, writers only; `using-graph-uri` and
+`using-named-graph-uri` as trialgraph.update_dataset applies them).
 
 Who sees what: investigators and above query the union of all graphs; callers without a
 token and aggregate callers see only the ontology and shapes graphs (patient-level data reach
@@ -25,6 +26,7 @@ from trialgraph.query_guard import (
 )
 from trialgraph.query_workers import Job, QueryFailed, QueryTimeout, TooManyRows
 from trialgraph.sparql_results import GRAPH_TYPES, RESULT_TYPES, content_type, graph_bytes
+from trialgraph.update_dataset import DatasetConflict, with_dataset
 from trialgraph.web.audit import audit
 from trialgraph.web.auth import Caller, current_caller, require
 from trialgraph.web.conneg import negotiate
@@ -132,12 +134,13 @@ def update():
     text, params = _operation("update", UPDATE_BODY)
     if not text:
         raise BadRequest("no update given")
-    if params.getlist("using-graph-uri") or params.getlist("using-named-graph-uri"):
-        raise BadRequest("using-graph-uri and using-named-graph-uri are not supported; use USING")
+    dataset = params.getlist("using-graph-uri"), params.getlist("using-named-graph-uri")
     resources = services()
     try:
         check_update(text, resources.settings.service_allowlist)
-        resources.store.update(text, base_iri=request.base_url)
+        resources.store.update(with_dataset(text, *dataset), base_iri=request.base_url)
+    except DatasetConflict as error:
+        raise BadRequest(str(error)) from None
     except QuerySyntaxError as error:
         raise BadRequest(f"malformed update: {error}") from None
     except QueryRefused as error:
