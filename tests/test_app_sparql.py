@@ -139,6 +139,31 @@ def test_wrong_body_type_is_415(reader):
     assert response.status_code == 415 and response.json["status"] == 415
 
 
+@pytest.mark.parametrize(
+    ("path", "body_type", "text"),
+    [
+        ("/sparql", "application/sparql-query", 'ASK { FILTER("é" = "é") }'),
+        ("/update", "application/sparql-update", 'INSERT DATA { <urn:a> <urn:b> "é" }'),
+    ],
+    ids=["query", "update"],
+)
+def test_a_direct_body_must_be_utf8(client, app, path, body_type, text):
+    """Regression: a UTF-16 or Latin-1 body was decoded with replacement characters, so a
+    literal could silently change."""
+    writer = bearer(app, "writer")
+    utf16 = client.post(
+        path,
+        data=text.encode("utf-16"),
+        content_type=f"{body_type}; charset=UTF-16",
+        headers=writer,
+    )
+    assert utf16.status_code == 415 and utf16.json["status"] == 415
+    latin1 = client.post(path, data=text.encode("latin-1"), content_type=body_type, headers=writer)
+    assert latin1.status_code == 400 and "not UTF-8" in latin1.json["error"]
+    found = ask(client, "ASK { ?s <urn:b> ?o }", headers=writer)
+    assert found.json["boolean"] is False
+
+
 def test_two_queries_are_400(reader):
     response = reader.get("/sparql?query=ASK%7B%7D&query=ASK%7B%7D")
     assert response.status_code == 400

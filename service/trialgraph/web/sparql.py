@@ -55,7 +55,7 @@ def _operation(name: str, body_type: str) -> tuple[str | None, MultiDict]:
     elif request.mimetype == FORM:
         params, texts = request.form, request.form.getlist(name)
     elif request.mimetype == body_type:
-        params, texts = request.args, [request.get_data(as_text=True)]
+        params, texts = request.args, [_utf8_body(body_type)]
     else:
         raise UnsupportedMediaType(
             f"send the {name} as {FORM} or {body_type}, not {request.mimetype or 'no type'}"
@@ -65,6 +65,17 @@ def _operation(name: str, body_type: str) -> tuple[str | None, MultiDict]:
     if len(texts) > 1:
         raise BadRequest(f"more than one {name} given")
     return (texts[0] if texts else None), params
+
+
+def _utf8_body(body_type: str) -> str:
+    """The body of a direct POST, which the protocol requires to be UTF-8."""
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(f"send {body_type} in UTF-8, not {charset}")
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequest(f"the body is not UTF-8: {error}") from None
 
 
 def _dataset(checked: CheckedQuery, params: MultiDict, caller: Caller):
