@@ -108,3 +108,30 @@ def live_server(shared_app):
     thread.start()
     yield f"http://127.0.0.1:{server.effective_port}"
     server.close()
+
+
+@pytest.fixture
+def loopback_site():
+    """A web server on loopback that answers every GET with one Turtle triple; yields its base
+    URL and the list of paths it was asked for (to show that nothing fetched it)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    fetched: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            fetched.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/turtle")
+            self.end_headers()
+            self.wfile.write(b"<urn:a> <urn:b> <urn:c> .")
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", fetched
+    server.shutdown()
+    server.server_close()

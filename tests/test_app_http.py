@@ -150,6 +150,24 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def open_files() -> int:
+    return len(os.listdir("/proc/self/fd"))
+
+
+def test_a_closed_app_keeps_no_file_open(tmp_path):
+    """Regression: the exit hook kept every app's store (about 30 files) open, and a test
+    process past 1,024 descriptors broke waitress's select() loop."""
+    import gc
+
+    make_app(tmp_path / "warm", patients=()).extensions["trialgraph"].close()
+    gc.collect()
+    before = open_files()
+    for number in range(3):
+        make_app(tmp_path / str(number), patients=()).extensions["trialgraph"].close()
+    gc.collect()
+    assert open_files() <= before + 2
+
+
 def test_serve_prints_tokens_once_and_keeps_data_across_a_restart(tmp_path):
     data, port = tmp_path / "data", free_port()
     url = f"http://127.0.0.1:{port}"

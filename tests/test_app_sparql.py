@@ -105,6 +105,14 @@ def test_unanswerable_accept_is_406(reader, query, accept):
     assert response.json["status"] == 406
 
 
+def test_accept_asking_for_utf8_is_honoured(reader):
+    response = ask(reader, CONSTRUCT, "text/turtle; charset=UTF-8")
+    assert response.status_code == 200 and response.mimetype == "text/turtle"
+    preferred = "application/n-triples;q=0.5, text/turtle;charset=utf-8"
+    assert ask(reader, CONSTRUCT, preferred).mimetype == "text/turtle"
+    assert ask(reader, CONSTRUCT, "text/turtle; charset=iso-8859-1").status_code == 406
+
+
 def test_post_form_and_direct_bodies(reader):
     form = reader.post("/sparql", data={"query": CRITERIA})
     direct = reader.post(
@@ -129,6 +137,31 @@ def test_malformed_query_is_400_with_the_parsers_message(reader, query):
 def test_wrong_body_type_is_415(reader):
     response = reader.post("/sparql", data=COUNT, content_type="text/plain")
     assert response.status_code == 415 and response.json["status"] == 415
+
+
+@pytest.mark.parametrize(
+    ("path", "body_type", "text"),
+    [
+        ("/sparql", "application/sparql-query", 'ASK { FILTER("é" = "é") }'),
+        ("/update", "application/sparql-update", 'INSERT DATA { <urn:a> <urn:b> "é" }'),
+    ],
+    ids=["query", "update"],
+)
+def test_a_direct_body_must_be_utf8(client, app, path, body_type, text):
+    """Regression: a UTF-16 or Latin-1 body was decoded with replacement characters, so a
+    literal could silently change."""
+    writer = bearer(app, "writer")
+    utf16 = client.post(
+        path,
+        data=text.encode("utf-16"),
+        content_type=f"{body_type}; charset=UTF-16",
+        headers=writer,
+    )
+    assert utf16.status_code == 415 and utf16.json["status"] == 415
+    latin1 = client.post(path, data=text.encode("latin-1"), content_type=body_type, headers=writer)
+    assert latin1.status_code == 400 and "not UTF-8" in latin1.json["error"]
+    found = ask(client, "ASK { ?s <urn:b> ?o }", headers=writer)
+    assert found.json["boolean"] is False
 
 
 def test_two_queries_are_400(reader):
@@ -194,11 +227,18 @@ def test_default_and_named_graph_parameters(reader, shared_app):
     assert ids(ask(reader, CRITERIA, **{"named-graph-uri": ONTOLOGY_GRAPH})) == []
 
 
-def test_from_a_graph_outside_the_store_is_refused(reader, shared_app):
-    query = "SELECT * FROM <http://127.0.0.1:9/data.ttl> WHERE { ?s ?p ?o }"
-    response = ask(reader, query, headers=bearer(shared_app, "investigator"))
-    assert response.status_code == 400
-    assert "not in the store" in response.json["error"]
+def test_a_dataset_graph_outside_the_store_is_empty_and_never_fetched(
+    reader, shared_app, loopback_site
+):
+    site, fetched = loopback_site
+    url = f"{site}/data.ttl"
+    investigator = bearer(shared_app, "investigator")
+    select = ask(reader, f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}", headers=investigator)
+    assert select.status_code == 200 and select.json["results"]["bindings"] == []
+    given = ask(reader, "ASK { ?s ?p ?o }", headers=investigator, **{"default-graph-uri": url})
+    assert given.status_code == 200 and given.json["boolean"] is False
+    assert ask(reader, f"ASK FROM NAMED <{url}> {{ }}").status_code == 401
+    assert fetched == []
 
 
 def test_service_to_a_url_off_the_allow_list_is_refused(reader):
@@ -261,6 +301,57 @@ def test_refused_updates_change_nothing(client, app, update):
     response = client.post("/update", data={"update": update}, headers=bearer(app, "admin"))
     assert response.status_code in (400, 403), response.json
     assert app.extensions["trialgraph"].store.graphs() == before
+
+
+def test_relative_iris_resolve_against_the_endpoint(client, app):
+    construct = ask(client, "CONSTRUCT { <s> <p> 1 } WHERE {}", "application/n-triples")
+    assert construct.status_code == 200, construct.data
+    assert construct.data.startswith(b"<http://localhost/s> <http://localhost/p>")
+    relative = "INSERT DATA { GRAPH <https://example.org/g> { <urn:a> <urn:b> <c> } }"
+    response = client.post("/update", data={"update": relative}, headers=bearer(app, "writer"))
+    assert response.status_code == 204, response.data
+    found = ask(client, "SELECT ?o WHERE { <urn:a> <urn:b> ?o }", headers=bearer(app, "writer"))
+    assert found.json["results"]["bindings"][0]["o"]["value"] == "http://localhost/c"
+
+
+def test_using_graph_uri_is_the_dataset_of_the_update(client, app):
+    writer = bearer(app, "writer")
+    setup = (
+        "INSERT DATA { GRAPH <urn:g:1> { <urn:s:1> a <urn:Doc> } "
+        "GRAPH <urn:g:2> { <urn:s:2> a <urn:Doc> } }"
+    )
+    assert client.post("/update", data={"update": setup}, headers=writer).status_code == 204
+    update = "INSERT { GRAPH <urn:g:out> { ?s a <urn:Seen> } } WHERE { ?s a <urn:Doc> }"
+    response = client.post(
+        "/update?using-graph-uri=urn:g:1",
+        data=update,
+        content_type="application/sparql-update",
+        headers=writer,
+    )
+    assert response.status_code == 204, response.data
+    seen = "SELECT ?s WHERE { GRAPH <urn:g:out> { ?s a <urn:Seen> } }"
+    rows = ask(client, seen, headers=writer).json["results"]["bindings"]
+    assert [row["s"]["value"] for row in rows] == ["urn:s:1"]
+
+
+@pytest.mark.parametrize(
+    "update",
+    [
+        "WITH <urn:g:1> INSERT { ?s a <urn:Seen> } WHERE { ?s a <urn:Doc> }",
+        "INSERT { ?s a <urn:Seen> } USING <urn:g:2> WHERE { ?s a <urn:Doc> }",
+        "DELETE WHERE { ?s a <urn:Doc> }",
+    ],
+    ids=["with", "using", "delete-where"],
+)
+def test_using_graph_uri_with_a_dataset_in_the_update_is_400(client, app, update):
+    response = client.post(
+        "/update",
+        query_string={"using-named-graph-uri": "urn:g:1"},
+        data=update,
+        content_type="application/sparql-update",
+        headers=bearer(app, "writer"),
+    )
+    assert response.status_code == 400 and response.json["status"] == 400
 
 
 def test_the_audit_log_names_the_caller_not_the_query(client, app):

@@ -14,12 +14,13 @@ from trialgraph.web.audit import AuditLog
 from trialgraph.web.auth import Tokens
 from trialgraph.web.context import Services
 from trialgraph.web.dataset import dataset
+from trialgraph.web.graph_store import graph_store
 from trialgraph.web.patients import patients
 from trialgraph.web.queries import queries
 from trialgraph.web.screening import screening
 from trialgraph.web.sparql import sparql
 
-BLUEPRINTS = [sparql, patients, screening, queries, dataset, api_docs]
+BLUEPRINTS = [sparql, graph_store, patients, screening, queries, dataset, api_docs]
 
 
 def create_app(settings: Settings | None = None, store: TrialStore | None = None) -> Flask:

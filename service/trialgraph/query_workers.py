@@ -41,7 +41,8 @@ class TooManyRows(Exception):
 class Job:
     """One query to run: where, on which dataset, in which media type, with which limit.
 
-    `default_graphs` None means the union of all graphs; `named_graphs` None means all."""
+    `default_graphs` None means the union of all graphs; `named_graphs` None means all;
+    relative IRIs in the query resolve against `base_iri`."""
 
     snapshot: str
     query: str
@@ -50,6 +51,7 @@ class Job:
     max_rows: int
     default_graphs: tuple[str, ...] | None = None
     named_graphs: tuple[str, ...] | None = None
+    base_iri: str | None = None
 
 
 def run_job(store: ox.Store, job: Job) -> bytes:
@@ -59,7 +61,7 @@ def run_job(store: ox.Store, job: Job) -> bytes:
         options["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
     if job.named_graphs is not None:
         options["named_graphs"] = [ox.NamedNode(g) for g in job.named_graphs]
-    answer = store.query(job.query, **options)
+    answer = store.query(job.query, base_iri=job.base_iri, **options)
     if job.form == "ASK":
         return ask_bytes(bool(answer), job.media_type)
     rows = list(islice(answer, job.max_rows + 1))

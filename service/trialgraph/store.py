@@ -179,10 +179,44 @@ class TrialStore:
             self._update(self._removal([patient_id]))
             return True
 
-    def update(self, update: str) -> None:
-        """Run a SPARQL Update as it is (the caller has checked it)."""
+    def update(self, update: str, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update as it is (the caller has checked it); relative IRIs resolve
+        against `base_iri`."""
         with self._lock:
-            self._update(update, prefixes=None)
+            self._update(update, prefixes=None, base_iri=base_iri)
+
+    # --- any graph, for the Graph Store Protocol (None: the store's default graph) -------
+
+    def has_graph(self, graph: str | None) -> bool:
+        """Whether a named graph exists; the default graph always does."""
+        return graph is None or self._store.contains_named_graph(ox.NamedNode(graph))
+
+    def graph_triples(self, graph: str | None) -> list[ox.Triple]:
+        """The triples of a named graph, or of the default graph."""
+        name = ox.DefaultGraph() if graph is None else ox.NamedNode(graph)
+        return [q.triple for q in self._store.quads_for_pattern(None, None, None, name)]
+
+    def put_graph(self, graph: str | None, triples: list[ox.Triple], replace: bool) -> bool:
+        """Replace a graph's triples (or add to them), in one transaction; return whether the
+        named graph is new."""
+        target = "DEFAULT" if graph is None else f"GRAPH {ox.NamedNode(graph)}"
+        data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
+        steps = [f"DROP SILENT {target}"] if replace else []
+        if graph is not None:
+            steps.append(f"CREATE SILENT {target}")
+        steps.append(f"INSERT DATA {{ {data if graph is None else f'{target} {{ {data} }}'} }}")
+        with self._lock:
+            new = not self.has_graph(graph)
+            self._update(" ; ".join(steps), prefixes=None)
+        return new
+
+    def drop_graph(self, graph: str | None) -> bool:
+        """Remove a named graph (or empty the default graph); return whether it was there."""
+        with self._lock:
+            if not self.has_graph(graph):
+                return False
+            self._update("DROP DEFAULT" if graph is None else f"DROP GRAPH {ox.NamedNode(graph)}")
+            return True
 
     def _removal(self, patient_ids: list[str]) -> str:
         """The SPARQL Update that removes these patients' records and current assessments,
@@ -230,8 +264,10 @@ class TrialStore:
         prologue = f"PREFIX tg: <{TG}> PREFIX sh: <http://www.w3.org/ns/shacl#> "
         return prologue + " ; ".join(steps) + " ;"
 
-    def _update(self, update: str, prefixes: dict[str, str] | None = PREFIXES) -> None:
-        self._store.update(update, prefixes=prefixes)
+    def _update(
+        self, update: str, prefixes: dict[str, str] | None = PREFIXES, base_iri: str | None = None
+    ) -> None:
+        self._store.update(update, prefixes=prefixes, base_iri=base_iri)
         self.generation += 1
 
     # --- snapshots for query workers ------------------------------------------------------

@@ -1,6 +1,7 @@
 """What the blueprints share: the settings, the store, the tokens, the audit log and the
 query workers of the running app."""
 
+import atexit
 from dataclasses import dataclass
 
 from flask import current_app
@@ -23,7 +24,9 @@ class Services:
     workers: WorkerPool
 
     def close(self) -> None:
-        """Stop the query workers and flush the store."""
+        """Stop the query workers and flush the store; from then on the exit hook no longer
+        holds the store, so it is closed (its files released) with the app."""
+        atexit.unregister(self.close)
         self.workers.close()
         self.store.close()
 

@@ -39,6 +39,10 @@ class NotAcceptable(ApiError):
     status = 406
 
 
+class Conflict(ApiError):
+    status = 409
+
+
 class PayloadTooLarge(ApiError):
     status = 413
 

@@ -1,10 +1,12 @@
 """SPARQL 1.1 Protocol: queries at `/sparql` (GET; POST form-encoded or
-`application/sparql-query`), updates at `/update` (POST, writers only).
+`application/sparql-query`), updates at `/update` (POST, writers only; `using-graph-uri` and
+`using-named-graph-uri` as trialgraph.update_dataset applies them).
 
 Who sees what: investigators and above query the union of all graphs; callers without a
 token and aggregate callers see only the ontology and shapes graphs (patient-level data reach
 aggregate callers only as suppressed counts, at /screening/counts). A query is checked by
-trialgraph.query_guard, then run by a worker process on a snapshot of the store.
+trialgraph.query_guard, then run by a worker process on a snapshot of the store. Relative IRIs
+in a query or update resolve against the endpoint's URL (the protocol's service-defined base).
 """
 
 import hashlib
@@ -24,6 +26,7 @@ from trialgraph.query_guard import (
 )
 from trialgraph.query_workers import Job, QueryFailed, QueryTimeout, TooManyRows
 from trialgraph.sparql_results import GRAPH_TYPES, RESULT_TYPES, content_type, graph_bytes
+from trialgraph.update_dataset import DatasetConflict, with_dataset
 from trialgraph.web.audit import audit
 from trialgraph.web.auth import Caller, current_caller, require
 from trialgraph.web.conneg import negotiate
@@ -52,7 +55,7 @@ def _operation(name: str, body_type: str) -> tuple[str | None, MultiDict]:
     elif request.mimetype == FORM:
         params, texts = request.form, request.form.getlist(name)
     elif request.mimetype == body_type:
-        params, texts = request.args, [request.get_data(as_text=True)]
+        params, texts = request.args, [_utf8_body(body_type)]
     else:
         raise UnsupportedMediaType(
             f"send the {name} as {FORM} or {body_type}, not {request.mimetype or 'no type'}"
@@ -64,8 +67,20 @@ def _operation(name: str, body_type: str) -> tuple[str | None, MultiDict]:
     return (texts[0] if texts else None), params
 
 
+def _utf8_body(body_type: str) -> str:
+    """The body of a direct POST, which the protocol requires to be UTF-8."""
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(f"send {body_type} in UTF-8, not {charset}")
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise BadRequest(f"the body is not UTF-8: {error}") from None
+
+
 def _dataset(checked: CheckedQuery, params: MultiDict, caller: Caller):
-    """The (default graphs, named graphs) to query; None means every graph (the union)."""
+    """The (default graphs, named graphs) to query; None means every graph (the union).
+    A graph that is not in the store is empty: pyoxigraph never fetches a dataset IRI."""
     default = params.getlist("default-graph-uri") or []
     named = params.getlist("named-graph-uri") or []
     if not (default or named):
@@ -73,14 +88,10 @@ def _dataset(checked: CheckedQuery, params: MultiDict, caller: Caller):
     patient_level = caller.may("investigator")
     if not (default or named):
         return (None, None) if patient_level else (PUBLIC_GRAPHS, PUBLIC_GRAPHS)
-    visible = services().store.graphs() if patient_level else set(PUBLIC_GRAPHS)
     for graph in (*default, *named):
-        if graph in visible:
-            continue
-        if patient_level:
-            raise BadRequest(f"graph <{graph}> is not in the store")
-        message = f"graph <{graph}> is not readable without the investigator role"
-        raise (Forbidden if caller.role else Unauthorized)(message)
+        if not (patient_level or graph in PUBLIC_GRAPHS):
+            message = f"graph <{graph}> is not readable without the investigator role"
+            raise (Forbidden if caller.role else Unauthorized)(message)
     return tuple(default), tuple(named)
 
 
@@ -104,7 +115,16 @@ def query():
     media_type = negotiate(offers)
     settings = resources.settings
     with resources.store.snapshot() as snapshot:
-        job = Job(str(snapshot), text, checked.form, media_type, settings.max_rows, default, named)
+        job = Job(
+            str(snapshot),
+            text,
+            checked.form,
+            media_type,
+            settings.max_rows,
+            default,
+            named,
+            base_iri=request.base_url,
+        )
         try:
             body = resources.workers.run(job, settings.query_timeout)
         except QueryTimeout as error:
@@ -125,12 +145,13 @@ def update():
     text, params = _operation("update", UPDATE_BODY)
     if not text:
         raise BadRequest("no update given")
-    if params.getlist("using-graph-uri") or params.getlist("using-named-graph-uri"):
-        raise BadRequest("using-graph-uri and using-named-graph-uri are not supported; use USING")
+    dataset = params.getlist("using-graph-uri"), params.getlist("using-named-graph-uri")
     resources = services()
     try:
         check_update(text, resources.settings.service_allowlist)
-        resources.store.update(text)
+        resources.store.update(with_dataset(text, *dataset), base_iri=request.base_url)
+    except DatasetConflict as error:
+        raise BadRequest(str(error)) from None
     except QuerySyntaxError as error:
         raise BadRequest(f"malformed update: {error}") from None
     except QueryRefused as error:
