@@ -8,13 +8,14 @@ from flask import Flask, Response
 from trialgraph.query_workers import WorkerPool
 from trialgraph.settings import Settings
 from trialgraph.store import TrialStore, open_store
+from trialgraph.ui import ui
 from trialgraph.web import errors
 from trialgraph.web.audit import AuditLog
 from trialgraph.web.auth import Tokens
 from trialgraph.web.context import Services
 from trialgraph.web.sparql import sparql
 
-BLUEPRINTS = [sparql]
+BLUEPRINTS = [sparql, ui]
 
 
 def create_app(settings: Settings | None = None, store: TrialStore | None = None) -> Flask:
