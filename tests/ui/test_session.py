@@ -85,6 +85,7 @@ def test_pages_forbid_framing_inline_scripts_and_caching(as_role):
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert "script-src 'self'" in headers["Content-Security-Policy"]
     assert headers["Cache-Control"] == "no-store"
+    assert "no-store" not in as_role(None).get("/ui/static/style.css").headers["Cache-Control"]
 
 
 def test_session_secret_is_kept_private_and_reused(tmp_path):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.conftest import SCREENING_DATE, tokens_of
+from tests.conftest import SCREENING_DATE, make_app, tokens_of
 from tests.ui.conftest import PATIENTS, csrf_of, signed_in
 from trialgraph.synthetic import baseline_bundle
 
@@ -92,6 +92,16 @@ def test_bad_as_of_and_missing_file_are_400(writable_app):
     assert upload(client, "a.json", bundle("ui-a"), as_of="yesterday").status_code == 400
     form = {"csrf": csrf_of(client, "/ui/records")}
     assert client.post("/ui/records", data=form).status_code == 400
+
+
+def test_an_upload_over_the_size_limit_is_413(tmp_path):
+    app = make_app(tmp_path / "data", patients=(), max_upload_bytes=2_000)
+    try:
+        response = upload(signed_in(app, "writer"), "big.json", bundle("ui-big"))
+        assert response.status_code == 413 and "<h1>413</h1>" in response.get_data(as_text=True)
+        assert stored_ids(app) == []
+    finally:
+        app.extensions["trialgraph"].close()
 
 
 def test_an_investigator_may_not_upload(writable_app):

@@ -20,7 +20,6 @@ SECURITY_HEADERS = {
     ),
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "same-origin",
-    "Cache-Control": "no-store",
 }
 
 
@@ -90,8 +89,10 @@ def http_error(error: HTTPException) -> Response:
 
 @ui.after_request
 def secure(response: Response) -> Response:
-    """No framing, no inline script or style, no caching of patient pages."""
+    """No framing, no inline script or style, no caching of pages (the stylesheet may be)."""
     response.headers.update(SECURITY_HEADERS)
+    if request.endpoint != "ui.static":
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 
