@@ -11,6 +11,6 @@ def test_wheel_contains_templates_static_files_and_queries(wheel):  # noqa: F811
         "trialgraph/ui/templates/base.html",
         "trialgraph/ui/templates/dashboard.html",
         "trialgraph/ui/static/style.css",
-        "trialgraph/ui/queries/grid.rq",
+        "trialgraph/ui/queries/outcomes.rq",
     ):
         assert expected in names, f"{expected} is not in the wheel"

@@ -1,9 +1,9 @@
 """The screening dashboard's numbers: each stored patient's status, enrolment and criterion
-outcomes (read from the store with ui/queries/grid.rq, again only after a write), counts by
+outcomes (read from the store with ui/queries/, again only after a write), counts by
 status, attrition per criterion, and the patient-by-criterion grid filtered, sorted and paged.
 
 Enrolled means a ResearchSubject status of on-study, on-study-intervention or follow-up
-(fhir-intake.md); the rule is in the query file.
+(fhir-intake.md); the rule is in ui/queries/screenings.rq.
 """
 
 import threading
@@ -13,8 +13,11 @@ from functools import cache
 from importlib.resources import files
 from math import ceil
 
+from rdflib.namespace import RDFS
 from werkzeug.datastructures import MultiDict
 
+from trialgraph.namespaces import TG
+from trialgraph.ontology import protocol_graph
 from trialgraph.screening import CRITERIA
 from trialgraph.store import TrialStore
 from trialgraph.web.errors import BadRequest
@@ -47,30 +50,47 @@ def excluded_by(row: PatientRow, categories: dict[str, str]) -> list[str]:
 
 
 @cache
-def grid_query() -> str:
-    return files("trialgraph.ui").joinpath("queries/grid.rq").read_text(encoding="utf-8")
+def ui_query(name: str) -> str:
+    """The text of one of the workspace's queries (ui/queries/NAME.rq)."""
+    return files("trialgraph.ui").joinpath(f"queries/{name}.rq").read_text(encoding="utf-8")
+
+
+@cache
+def _labels() -> dict[str, str]:
+    """Status and outcome values by IRI as their labels, criteria by IRI as their ids."""
+    graph = protocol_graph()
+    found = {str(node): str(label) for node, label in graph.subject_objects(RDFS.label)}
+    return found | {str(node): str(cid) for node, cid in graph.subject_objects(TG.criterionId)}
 
 
 _cache: dict[int, tuple[int, list[PatientRow]]] = {}
 _cache_lock = threading.Lock()
 
 
+def _read_rows(store: TrialStore) -> list[PatientRow]:
+    labels, rows = _labels(), {}
+    for solution in store.query(ui_query("screenings")):
+        row = rows.setdefault(solution["screening"].value, PatientRow(solution["patient"].value))
+        row.enrolled = row.enrolled or solution["enrolled"].value == "true"
+    for solution in store.query(ui_query("outcomes")):
+        row = rows.get(solution["screening"].value)
+        if row is not None:
+            row.status = labels[solution["status"].value]
+            row.outcomes[labels[solution["criterion"].value]] = labels[solution["outcome"].value]
+    found = sorted((row for row in rows.values() if row.status), key=lambda row: row.patient)
+    for row in found:
+        row.outcomes = {cid: row.outcomes[cid] for cid in CRITERIA if cid in row.outcomes}
+    return found
+
+
 def patient_rows(store: TrialStore) -> list[PatientRow]:
-    """Every stored patient's row, sorted by id; re-read only when the store has changed."""
+    """Every screened patient's row, sorted by id; read again only when the store has changed."""
     with _cache_lock:
         cached = _cache.get(id(store))
         if cached and cached[0] == store.generation:
             return cached[1]
         generation = store.generation
-    rows: dict[str, PatientRow] = {}
-    for solution in store.query(grid_query()):
-        row = rows.setdefault(solution["patient"].value, PatientRow(solution["patient"].value))
-        row.status = solution["status"].value
-        row.enrolled = row.enrolled or solution["enrolled"].value == "true"
-        row.outcomes[solution["criterion"].value] = solution["outcome"].value
-    found = [rows[patient] for patient in sorted(rows)]
-    for row in found:
-        row.outcomes = {cid: row.outcomes[cid] for cid in CRITERIA if cid in row.outcomes}
+    found = _read_rows(store)
     with _cache_lock:
         _cache[id(store)] = (generation, found)
     return found
