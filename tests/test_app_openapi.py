@@ -6,14 +6,14 @@ from openapi_spec_validator import validate
 
 from trialgraph.web.api_docs import openapi_document
 
-DOCUMENTED_ELSEWHERE = {"/static/<path:filename>"}
+PAGES = ("static", "ui.")  # Flask's static files and the browser workspace (README, Pages)
 
 
 def _routes(app) -> dict[str, set[str]]:
     """Each route of the app as an OpenAPI path ({name} for <name>) with its methods."""
     routes: dict[str, set[str]] = {}
     for rule in app.url_map.iter_rules():
-        if rule.rule in DOCUMENTED_ELSEWHERE:
+        if rule.endpoint.startswith(PAGES):
             continue
         path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule)
         routes.setdefault(path, set()).update(rule.methods - {"HEAD", "OPTIONS"})

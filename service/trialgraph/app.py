@@ -8,6 +8,7 @@ from flask import Flask, Response
 from trialgraph.query_workers import WorkerPool
 from trialgraph.settings import Settings
 from trialgraph.store import TrialStore, open_store
+from trialgraph.ui import ui
 from trialgraph.web import errors
 from trialgraph.web.api_docs import api_docs
 from trialgraph.web.audit import AuditLog
@@ -20,7 +21,7 @@ from trialgraph.web.queries import queries
 from trialgraph.web.screening import screening
 from trialgraph.web.sparql import sparql
 
-BLUEPRINTS = [sparql, graph_store, patients, screening, queries, dataset, api_docs]
+BLUEPRINTS = [sparql, graph_store, patients, screening, queries, dataset, api_docs, ui]
 
 
 def create_app(settings: Settings | None = None, store: TrialStore | None = None) -> Flask:
