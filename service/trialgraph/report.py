@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime
 from urllib.parse import quote
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import PROV, RDF, SH, XSD
+from rdflib.namespace import PROV, RDF, XSD
 
 from trialgraph.namespaces import PREFIXES, TG, TGP
 from trialgraph.ontology import protocol_graph
 from trialgraph.screening import CRITERIA, PatientScreening
+from trialgraph.shacl_report import add_validation_report
 
 SYMBOLS = {"met": "+", "not-met": "-", "unknown": "?", "not-applicable": "n/a"}
 OUTCOMES = {
@@ -53,7 +54,9 @@ def results_graph(results: list[PatientScreening], as_of: date) -> Graph:
         graph.add((setting, RDF.type, TG.ParameterSetting))
         graph.add((setting, TG.ofParameter, parameter))
         graph.add((setting, TG.parameterValue, value))
-    _add_validation_report(graph, run, results)
+    report = URIRef(f"{run}/report")
+    add_validation_report(graph, report, results)
+    graph.add((report, PROV.wasGeneratedBy, run))
     for result in results:
         if result.derived:
             graph.parse(data=result.derived, format="nt")
@@ -74,23 +77,3 @@ def results_graph(results: list[PatientScreening], as_of: date) -> Graph:
                 else:
                     graph.add((outcome, TG.evidence, URIRef(item["iri"])))
     return graph
-
-
-def _add_validation_report(graph: Graph, run: URIRef, results: list[PatientScreening]) -> None:
-    """The run's W3C SHACL validation report: a result per violated or undecided criterion."""
-    report = URIRef(f"{run}/report")
-    graph.add((report, RDF.type, SH.ValidationReport))
-    graph.add((report, PROV.wasGeneratedBy, run))
-    conforms = not any(result.report for result in results)
-    graph.add((report, SH.conforms, Literal(conforms)))
-    for result in results:
-        for number, found in enumerate(result.report, start=1):
-            node = URIRef(f"{report}/{quote(result.patient, safe='')}/{number}")
-            graph.add((report, SH.result, node))
-            graph.add((node, RDF.type, SH.ValidationResult))
-            graph.add((node, SH.focusNode, URIRef(result.screening)))
-            graph.add((node, SH.resultSeverity, URIRef(found.severity)))
-            graph.add((node, SH.sourceShape, URIRef(found.shape)))
-            graph.add((node, SH.sourceConstraintComponent, SH.SPARQLConstraintComponent))
-            graph.add((node, SH.value, URIRef(found.value)))
-            graph.add((node, SH.resultMessage, Literal(found.message)))

@@ -125,15 +125,29 @@ class TrialStore:
         """The current screening results of one patient, or of all, sorted by patient."""
         one = patient_id is not None
         substitutions = {ox.Variable("patient"): ox.Literal(patient_id)} if one else {}
+        dataset = self._patient_dataset(patient_id) if one else {}
         runs: dict[str, tuple[str, str]] = {}
         rows = []
-        for solution in self.query(assessments_query(), substitutions=substitutions):
+        found = self.query(assessments_query(), substitutions=substitutions, **dataset)
+        for solution in found:
             row = {name: _text(solution[name]) for name in OUTCOME_COLUMNS}
             if one:
                 row["patient"] = patient_id
             runs[row["patient"]] = (solution["run"].value, solution["asOf"].value)
             rows.append(row)
         return [StoredResult(r, *runs[r.patient]) for r in collect_outcomes(rows)]
+
+    def _patient_dataset(self, patient_id: str) -> dict[str, list[ox.NamedNode]]:
+        """Query options that confine a query to one patient's record and run graphs and the
+        ontology: over the whole store, reading one patient costs as much as reading all."""
+        record = ox.NamedNode(record_graph(patient_id))
+        runs = self.query(
+            "SELECT DISTINCT ?record ?run WHERE { GRAPH ?record { ?screening a tg:Screening } "
+            "GRAPH ?run { ?assessment tg:assessedScreening ?screening } }",
+            substitutions={ox.Variable("record"): record},
+        )
+        graphs = [record, ox.NamedNode(ONTOLOGY_GRAPH), *(s["run"] for s in runs)]
+        return {"default_graph": graphs, "named_graphs": graphs}
 
     def report_results(self, patient_id: str) -> list[ReportResult]:
         """The validation report results on a patient's current screening."""

@@ -3,19 +3,18 @@ plain words (the ontology's labels for record items, codes, code systems and pro
 for an unknown outcome, the data to collect (the tg:missingData of the decision)."""
 
 from dataclasses import dataclass
-from datetime import date
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
+from trialgraph import shacl_report
 from trialgraph.fhir import PATIENT_BASE
 from trialgraph.graphs import ONTOLOGY_GRAPH
 from trialgraph.graphs import record_graph as record_graph_iri
 from trialgraph.namespaces import PREFIXES, TG
 from trialgraph.ontology import protocol_graph
-from trialgraph.reference import run_reference
-from trialgraph.screening import CRITERIA, OUTCOME_COLUMNS, collect_outcomes, run_graph
+from trialgraph.screening import CRITERIA, OUTCOME_COLUMNS, collect_outcomes
 from trialgraph.sparql_results import graph_bytes
 from trialgraph.store import StoredResult, TrialStore, assessments_query
 from trialgraph.ui.dashboard import excludes, ui_query
@@ -215,16 +214,10 @@ def patient_page(store: TrialStore, patient_id: str) -> PatientPage:
 
 
 def validation_report(store: TrialStore, patient_id: str) -> Graph:
-    """The W3C SHACL validation report of the patient's stored record, by the reference
-    engine (pySHACL) on the as-of date of the patient's current result."""
-    stored = stored_result(store, patient_id)
-    data = Graph()
-    for graph in (protocol_graph(), run_graph(date.fromisoformat(stored.as_of))):
-        for triple in graph:
-            data.add(triple)
-    for triple in record_graph(store, patient_id):
-        data.add(triple)
-    report = run_reference(data)
+    """The W3C SHACL validation report of the patient's current screening, from its run."""
+    result = stored_result(store, patient_id).result
+    result.report = store.report_results(patient_id)
+    report = shacl_report.validation_report([result])
     for prefix, namespace in PREFIXES.items():
         report.bind(prefix, namespace)
     return report
