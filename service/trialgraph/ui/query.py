@@ -2,19 +2,14 @@
 examples, and a query run for the signed-in caller exactly as `/sparql` runs it: checked by
 trialgraph.query_guard, on the graphs the caller's role may read, in a killable worker."""
 
-import hashlib
 import json
 from dataclasses import dataclass
 
 from werkzeug.datastructures import MultiDict
 
-from trialgraph.query_guard import QueryRefused, QuerySyntaxError, check_query
-from trialgraph.query_workers import Job, QueryFailed, QueryTimeout, TooManyRows
-from trialgraph.web.audit import audit
 from trialgraph.web.auth import Caller
-from trialgraph.web.context import services
-from trialgraph.web.errors import BadRequest, Forbidden, Unavailable, Unprocessable
-from trialgraph.web.sparql import _dataset
+from trialgraph.web.errors import BadRequest
+from trialgraph.web.sparql import answer
 
 DISPLAY_ROWS = 1000
 TABLE = "table"
@@ -61,26 +56,5 @@ def media_type(form: str, wanted: str) -> str:
 
 def run_query(text: str, caller: Caller, wanted: str = TABLE) -> Answer:
     """Run a query for the caller, on the graphs its role may read."""
-    resources = services()
-    try:
-        checked = check_query(text, resources.settings.service_allowlist)
-    except QuerySyntaxError as error:
-        raise BadRequest(f"malformed query: {error}") from None
-    except QueryRefused as error:
-        raise Forbidden(str(error)) from None
-    default, named = _dataset(checked, MultiDict(), caller)
-    chosen = media_type(checked.form, wanted)
-    settings = resources.settings
-    with resources.store.snapshot() as snapshot:
-        job = Job(str(snapshot), text, checked.form, chosen, settings.max_rows, default, named)
-        try:
-            body = resources.workers.run(job, settings.query_timeout)
-        except QueryTimeout as error:
-            raise Unavailable(str(error), {"Retry-After": "5"}) from None
-        except TooManyRows as error:
-            raise Unprocessable(f"{error}; page it with LIMIT and OFFSET") from None
-        except QueryFailed as error:
-            raise BadRequest(str(error)) from None
-    if caller.may("investigator") and default is None:
-        audit("query", "all", query_sha256=hashlib.sha256(text.encode()).hexdigest())
-    return Answer(checked.form, chosen, body)
+    form, chosen, body = answer(text, MultiDict(), caller, lambda form: media_type(form, wanted))
+    return Answer(form, chosen, body)

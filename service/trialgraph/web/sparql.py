@@ -10,6 +10,7 @@ in a query or update resolve against the endpoint's URL (the protocol's service-
 """
 
 import hashlib
+from collections.abc import Callable
 from importlib.resources import files
 
 import pyoxigraph as ox
@@ -103,7 +104,25 @@ def query():
         if request.method == "POST":
             raise BadRequest("no query given")
         return description()
-    resources, caller = services(), current_caller()
+    caller = current_caller()
+
+    def offers(form: str) -> str:
+        return negotiate(list(RESULT_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES))
+
+    _, media_type, body = answer(text, params, caller, offers, base_iri=request.base_url)
+    return Response(body, content_type=content_type(media_type))
+
+
+def answer(
+    text: str,
+    params: MultiDict,
+    caller: Caller,
+    choose: Callable[[str], str],
+    base_iri: str | None = None,
+) -> tuple[str, str, bytes]:
+    """Check a query, run it on the graphs the caller may read (in a worker killed at the
+    timeout) and audit it; return its form, the media type `choose` picks for it, and the body."""
+    resources = services()
     try:
         checked = check_query(text, resources.settings.service_allowlist)
     except QuerySyntaxError as error:
@@ -111,8 +130,7 @@ def query():
     except QueryRefused as error:
         raise Forbidden(str(error)) from None
     default, named = _dataset(checked, params, caller)
-    offers = list(RESULT_TYPES if checked.form in ("SELECT", "ASK") else GRAPH_TYPES)
-    media_type = negotiate(offers)
+    media_type = choose(checked.form)
     settings = resources.settings
     with resources.store.snapshot() as snapshot:
         job = Job(
@@ -123,7 +141,7 @@ def query():
             settings.max_rows,
             default,
             named,
-            base_iri=request.base_url,
+            base_iri=base_iri,
         )
         try:
             body = resources.workers.run(job, settings.query_timeout)
@@ -135,7 +153,7 @@ def query():
             raise BadRequest(str(error)) from None
     if caller.may("investigator") and default is None:
         audit("query", "all", query_sha256=hashlib.sha256(text.encode()).hexdigest())
-    return Response(body, content_type=content_type(media_type))
+    return checked.form, media_type, body
 
 
 @sparql.route("/update", methods=["POST"])
