@@ -18,7 +18,7 @@ from rdflib.term import Node
 
 from tests.conftest import ROOT
 
-SUITE = ROOT.parent / "shared" / "conformance" / "w3c-sparql11"
+SUITE = ROOT / "tests" / "conformance" / "w3c-sparql11"  # a copy of ../shared/conformance
 PROTOCOL = SUITE / "protocol" / "manifest.ttl"
 GRAPH_STORE = [SUITE / "graph-store-protocol" / f"manifest-{n}.ttl" for n in ("direct", "indirect")]
 SERVICE_DESCRIPTION = SUITE / "service-description" / "manifest.ttl"
