@@ -158,9 +158,10 @@ def serve() -> None:
             click.echo(f"  {role:<13} {token}")
     else:
         click.echo("tokens: as shown at the first start; `trialgraph token ROLE` makes another")
+    base = f"http://{settings.host}:{settings.port}"
     click.echo(
-        f"TrialGraph serves {len(store.patient_ids())} patients on "
-        f"http://{settings.host}:{settings.port}/sparql"
+        f"TrialGraph serves {len(store.patient_ids())} patients: SPARQL on {base}/sparql, "
+        f"the workspace on {base}/ui/ (sign in with a token)"
     )
     waitress.serve(app, host=settings.host, port=settings.port, threads=8, ident="trialgraph")
 
