@@ -79,7 +79,8 @@ def check_query(text: str, allowlist: tuple[str, ...] = ()) -> CheckedQuery:
     except Exception as error:  # pyparsing and rdflib's algebra raise many types
         raise _parse_error(error) from None
     _check_services(query.algebra, allowlist)
-    clauses = query.algebra.get("datasetClause") or []
+    # dict's own get: rdflib's CompValue.get returns the key itself for a missing key
+    clauses = dict.get(query.algebra, "datasetClause") or []
     return CheckedQuery(
         text,
         FORMS[query.algebra.name],
