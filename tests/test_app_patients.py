@@ -179,6 +179,16 @@ def test_counts_suppress_small_cells(client, app):
     assert document["criteria"]["IN1"] == {"met": 7}
 
 
+def test_counts_hide_a_second_cell_when_the_total_gives_a_small_one_away(client, app):
+    for index in range(5):
+        put(client, app, f"more-{index}", bundle(f"more-{index}"))
+    put(client, app, "young-1", bundle("young-1", INELIGIBLE))
+    document = client.get("/screening/counts", headers=bearer(app, "aggregate")).json
+    assert document["patients"] == 8
+    assert document["status"] == {"eligible": "≥5", "ineligible": "<5"}
+    assert document["criteria"]["IN1"] == {"met": "≥5", "not-met": "<5"}
+
+
 def test_validate_screens_without_storing(client, app):
     investigator = bearer(app, "investigator")
     response = client.post(

@@ -2,8 +2,10 @@
 
 import pytest
 
+from trialgraph.disclosure import column
+from trialgraph.disclosure import suppressed as small
 from trialgraph.ui.dashboard import Attrition
-from trialgraph.ui.suppression import attrition, column, small
+from trialgraph.ui.suppression import attrition
 
 
 @pytest.mark.parametrize(("count", "shown"), [(0, 0), (1, "<5"), (4, "<5"), (5, 5), (250, 250)])

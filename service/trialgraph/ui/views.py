@@ -80,7 +80,7 @@ def dashboard(fmt: str) -> Response:
             "counts": {column: suppression.column(found) for column, found in counts.items()},
             "attrition": suppression.attrition(items),
             "small_cells": f"counts of 1 to {suppression.SMALL_CELL - 1} are shown as "
-            f"{suppression.SMALL}; {suppression.HIDDEN} hides a count that would reveal one",
+            f"{suppression.SUPPRESSED}; {suppression.HIDDEN} hides a count that would reveal one",
         }
         return page(fmt, "dashboard.html", data, chart=attrition_svg(data["attrition"], labels))
     query = GridQuery.from_args(request.args)

@@ -7,7 +7,7 @@ from collections import Counter
 
 from flask import Blueprint, jsonify
 
-from trialgraph.disclosure import suppressed
+from trialgraph.disclosure import column, suppressed
 from trialgraph.loading import screen
 from trialgraph.screening import CRITERIA
 from trialgraph.shacl_report import validation_report
@@ -52,7 +52,8 @@ def all_results():
 @screening.get("/screening/counts")
 @requires("aggregate")
 def counts():
-    """Patients by status and by each criterion's outcome; cells under 5 shown as "<5"."""
+    """Patients by status and by each criterion's outcome; cells under 5 shown as "<5", and
+    one more hidden as "≥5" where the total would give a single small one away."""
     results = [stored.result for stored in services().store.results()]
     statuses = Counter(result.status for result in results)
     outcomes = {cid: Counter(r.criteria.get(cid, "unknown") for r in results) for cid in CRITERIA}
@@ -60,13 +61,17 @@ def counts():
     return jsonify(
         {
             "patients": suppressed(len(results)),
-            "status": {name: suppressed(n) for name, n in sorted(statuses.items())},
-            "criteria": {
-                cid: {name: suppressed(n) for name, n in sorted(found.items())}
-                for cid, found in outcomes.items()
-            },
+            "status": _cells(statuses, len(results)),
+            "criteria": {cid: _cells(found, len(results)) for cid, found in outcomes.items()},
         }
     )
+
+
+def _cells(counts: Counter, total: int) -> dict[str, int | str]:
+    """Counts that add up to the total, suppressed as a column with that total."""
+    shown = column({"(total)": total, **dict(sorted(counts.items()))}, total="(total)")
+    del shown["(total)"]
+    return shown
 
 
 @screening.post("/validate")
