@@ -364,3 +364,15 @@ def test_the_audit_log_names_the_caller_not_the_query(client, app):
 def test_csv_rows_are_plain_values(reader):
     rows = list(csv.reader(io.StringIO(ask(reader, CRITERIA, "text/csv").data.decode())))
     assert rows[0] == ["id"] and rows[1:] == [[i] for i in ids(ask(reader, CRITERIA))]
+
+
+def test_form_post_takes_graph_parameters_from_the_url_too(reader):
+    shapes_only = "https://w3id.org/trialgraph/graph/shapes"
+    query = "ASK { ?s a <http://www.w3.org/2002/07/owl#Class> }"
+    response = reader.post(
+        f"/sparql?default-graph-uri={shapes_only}",
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+    )
+    assert response.status_code == 200
+    assert response.json["boolean"] is False, "the URL's default-graph-uri was ignored"

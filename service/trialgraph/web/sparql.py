@@ -49,12 +49,20 @@ UPDATE_BODY = "application/sparql-update"
 DESCRIPTION_TYPES = ["text/turtle", "text/html", *(t for t in GRAPH_TYPES if t != "text/turtle")]
 
 
+DATASET_PARAMS = (
+    "default-graph-uri",
+    "named-graph-uri",
+    "using-graph-uri",
+    "using-named-graph-uri",
+)
+
+
 def _operation(name: str, body_type: str) -> tuple[str | None, MultiDict]:
     """The query (or update) text of a protocol request and the parameters that go with it."""
     if request.method == "GET":
         params, texts = request.args, request.args.getlist(name)
-    elif request.mimetype == FORM:
-        params, texts = request.form, request.form.getlist(name)
+    elif request.mimetype == FORM:  # graph parameters may come in the body or the URL
+        params, texts = request.values, request.form.getlist(name)
     elif request.mimetype == body_type:
         params, texts = request.args, [_utf8_body(body_type)]
     else:
@@ -63,6 +71,11 @@ def _operation(name: str, body_type: str) -> tuple[str | None, MultiDict]:
         )
     if request.method == "POST" and name in request.args:
         raise BadRequest(f"give the {name} in the body only, not in the URL as well")
+    misplaced = [p for p in DATASET_PARAMS if p in request.args] if params is request.form else []
+    if misplaced:
+        raise BadRequest(
+            f"give {', '.join(misplaced)} in the form body with the {name}, not in the URL"
+        )
     if len(texts) > 1:
         raise BadRequest(f"more than one {name} given")
     return (texts[0] if texts else None), params
