@@ -9,7 +9,7 @@ from tests.ui.conftest import ELIGIBLE, ENROLLED, EPILEPSY, HBSAG_MISSING, PATIE
 from trialgraph.loading import put_records
 from trialgraph.screening import CRITERIA
 from trialgraph.ui.dashboard import GridQuery, PatientRow, grid_page, patient_rows
-from trialgraph.ui.protocol import criterion_categories
+from trialgraph.ui.protocol import excluding_outcomes
 from trialgraph.web.errors import BadRequest
 
 
@@ -86,14 +86,14 @@ def rows(count: int) -> list[PatientRow]:
 
 def test_grid_pages_thousands_of_patients():
     query = GridQuery.from_args(MultiDict({"per_page": "100", "page": "7"}))
-    page = grid_page(rows(5_000), query, criterion_categories())
+    page = grid_page(rows(5_000), query, excluding_outcomes())
     assert (page.matching, page.page, page.pages) == (5_000, 7, 50)
     assert [row.patient for row in page.rows][:2] == ["p00600", "p00601"]
 
 
 def test_a_page_beyond_the_last_shows_the_last():
     query = GridQuery.from_args(MultiDict({"per_page": "25", "page": "99"}))
-    page = grid_page(rows(60), query, criterion_categories())
+    page = grid_page(rows(60), query, excluding_outcomes())
     assert (page.page, page.pages, len(page.rows)) == (3, 3, 10)
 
 

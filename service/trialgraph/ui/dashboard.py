@@ -2,8 +2,8 @@
 outcomes (read from the store with ui/queries/, again only after a write), counts by
 status, attrition per criterion, and the patient-by-criterion grid filtered, sorted and paged.
 
-Enrolled means a ResearchSubject status of on-study, on-study-intervention or follow-up
-(fhir-intake.md); the rule is in ui/queries/screenings.rq.
+Enrolled means a ResearchSubject status the study lists as tg:enrolledSubjectStatus
+(ontology/protocol.ttl), read by ui/queries/screenings.rq.
 """
 
 import threading
@@ -39,14 +39,9 @@ class PatientRow:
     outcomes: dict[str, str] = field(default_factory=dict)
 
 
-def excludes(category: str, outcome: str) -> bool:
-    """Whether an outcome of a criterion of this category makes a patient ineligible."""
-    return outcome == ("not-met" if category == "inclusion" else "met")
-
-
-def excluded_by(row: PatientRow, categories: dict[str, str]) -> list[str]:
-    """The criteria that exclude this patient."""
-    return [cid for cid in CRITERIA if excludes(categories[cid], row.outcomes.get(cid, ""))]
+def excluded_by(row: PatientRow, excluding: dict[str, str]) -> list[str]:
+    """The criteria that exclude this patient (`excluding`: each criterion's excluding outcome)."""
+    return [cid for cid in CRITERIA if row.outcomes.get(cid) == excluding[cid]]
 
 
 @cache
@@ -115,11 +110,11 @@ class Attrition:
     alone: int | str
 
 
-def attrition(rows: list[PatientRow], categories: dict[str, str]) -> list[Attrition]:
+def attrition(rows: list[PatientRow], excluding: dict[str, str]) -> list[Attrition]:
     """Per criterion, in protocol order: patients it excludes, and patients only it excludes."""
     every, alone = Counter(), Counter()
     for row in rows:
-        found = excluded_by(row, categories)
+        found = excluded_by(row, excluding)
         every.update(found)
         if len(found) == 1:
             alone.update(found)
@@ -162,14 +157,14 @@ class GridQuery:
             raise BadRequest(f"per_page must be one of {', '.join(map(str, PAGE_SIZES))}")
         return cls(**given, **numbers)
 
-    def keeps(self, row: PatientRow, categories: dict[str, str]) -> bool:
+    def keeps(self, row: PatientRow, excluding: dict[str, str]) -> bool:
         """Whether a row passes the filters."""
         if self.status and row.status != self.status:
             return False
         if not self.outcome:
             return True
         if self.outcome in EXCLUDING:
-            found = excluded_by(row, categories)
+            found = excluded_by(row, excluding)
             if self.outcome == "excludes-alone" and len(found) != 1:
                 return False
             return self.criterion in found if self.criterion else bool(found)
@@ -197,10 +192,10 @@ class GridPage:
     pages: int
 
 
-def grid_page(rows: list[PatientRow], query: GridQuery, categories: dict[str, str]) -> GridPage:
+def grid_page(rows: list[PatientRow], query: GridQuery, excluding: dict[str, str]) -> GridPage:
     """The rows that pass the filters, sorted, cut to the asked page (the last if beyond)."""
     kept = sorted(
-        (row for row in rows if query.keeps(row, categories)),
+        (row for row in rows if query.keeps(row, excluding)),
         key=query.sort_key,
         reverse=query.order == "desc",
     )

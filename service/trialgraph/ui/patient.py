@@ -17,7 +17,7 @@ from trialgraph.ontology import protocol_graph
 from trialgraph.screening import CRITERIA, OUTCOME_COLUMNS, collect_outcomes
 from trialgraph.sparql_results import graph_bytes
 from trialgraph.store import StoredResult, TrialStore, assessments_query
-from trialgraph.ui.dashboard import excludes, ui_query
+from trialgraph.ui.dashboard import ui_query
 from trialgraph.ui.protocol import criteria
 from trialgraph.web.errors import NotFound
 
@@ -183,7 +183,7 @@ def patient_page(store: TrialStore, patient_id: str) -> PatientPage:
         solution["enrolled"].value == "true"
         for solution in store.query(
             ui_query("screenings"),
-            default_graph=[],
+            default_graph=[ox.NamedNode(ONTOLOGY_GRAPH)],  # the enrolled statuses
             named_graphs=[ox.NamedNode(record_graph_iri(patient_id))],
         )
     )
@@ -197,7 +197,7 @@ def patient_page(store: TrialStore, patient_id: str) -> PatientPage:
                 label=criterion.label,
                 category=criterion.category,
                 outcome=outcome,
-                excludes=excludes(criterion.category, outcome),
+                excludes=outcome == criterion.excluding_outcome,
                 evidence=[words.evidence(item["iri"]) for item in items if "iri" in item],
                 missing=[item["missing"] for item in items if "missing" in item],
             )

@@ -66,6 +66,7 @@ class Criterion:
     id: str
     label: str
     category: str
+    excluding_outcome: str  # the outcome that makes a patient ineligible ("" for a part)
     registered_text: str
     rule: str
     combination: str | None
@@ -172,10 +173,13 @@ def _criterion(graph: Graph, node: URIRef) -> Criterion:
         key=lambda part: part.id,
     )
     own = [_shape(cid)] if not parts else [_shape("Combination")]
+    category = graph.value(node, TG.criterionCategory)
+    excluding = graph.value(category, TG.excludingOutcome) if category is not None else None
     return Criterion(
         id=cid,
         label=_label(graph, node),
-        category=_local(graph.value(node, TG.criterionCategory)),
+        category=_local(category),
+        excluding_outcome=_label(graph, excluding) if excluding is not None else "",
         registered_text=_text(graph, node, TG.registeredText),
         rule=_text(graph, node, TG.computableRule),
         combination=_label(graph, combination) if combination is not None else None,
@@ -228,6 +232,7 @@ def criterion_labels() -> dict[str, str]:
     return {cid: criterion.label for cid, criterion in criteria().items()}
 
 
-def criterion_categories() -> dict[str, str]:
-    """Each criterion's category ("inclusion" or "exclusion") by id."""
-    return {cid: criterion.category for cid, criterion in criteria().items()}
+def excluding_outcomes() -> dict[str, str]:
+    """By criterion id, the outcome that makes a patient ineligible (tg:excludingOutcome of its
+    category: not-met for an inclusion, met for an exclusion)."""
+    return {cid: criterion.excluding_outcome for cid, criterion in criteria().items()}

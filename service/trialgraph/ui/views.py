@@ -36,7 +36,7 @@ from trialgraph.ui.dashboard import (
     status_counts,
 )
 from trialgraph.ui.patient import patient_page, record_bytes, validation_report
-from trialgraph.ui.protocol import criteria, criterion_categories, criterion_labels, study
+from trialgraph.ui.protocol import criteria, criterion_labels, excluding_outcomes, study
 from trialgraph.ui.query import SUFFIXES, TABLE, run_query
 from trialgraph.ui.session import sign_in, sign_out
 from trialgraph.ui.twins import local_target, page, twin
@@ -71,9 +71,9 @@ def criterion(fmt: str, criterion_id: str) -> Response:
 @twin("/dashboard")
 def dashboard(fmt: str) -> Response:
     caller = require("aggregate")
-    rows, categories = patient_rows(services().store), criterion_categories()
+    rows, excluding = patient_rows(services().store), excluding_outcomes()
     labels = criterion_labels()
-    counts, items = status_counts(rows), attrition(rows, categories)
+    counts, items = status_counts(rows), attrition(rows, excluding)
     if not caller.may("investigator"):
         audit("counts", "all")
         data = {
@@ -84,7 +84,7 @@ def dashboard(fmt: str) -> Response:
         }
         return page(fmt, "dashboard.html", data, chart=attrition_svg(data["attrition"], labels))
     query = GridQuery.from_args(request.args)
-    grid = grid_page(rows, query, categories)
+    grid = grid_page(rows, query, excluding)
     audit("read", [row.patient for row in grid.rows])
 
     def grid_url(**changes) -> str:
@@ -98,7 +98,7 @@ def dashboard(fmt: str) -> Response:
         "chart": chart,
         "grid_url": grid_url,
         "labels": labels,
-        "categories": categories,
+        "excluding": excluding,
         "statuses": STATUSES,
         "outcomes": OUTCOMES,
         "page_sizes": PAGE_SIZES,
