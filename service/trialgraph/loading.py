@@ -5,26 +5,18 @@ Screening batches hold 50 records, as `trialgraph screen` uses: on this machine 
 records take 1.5 s in batches of 5 or 50, 2.3 s in batches of 100 and 5.5 s one by one.
 """
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from datetime import date
-from itertools import islice
 from pathlib import Path
 
 from trialgraph.fhir import PatientRecord, RecordError
 from trialgraph.records import read_records
 from trialgraph.report import results_graph
-from trialgraph.screening import PatientScreening, screen_records
+from trialgraph.screening import PatientScreening, chunks, screen_records
 from trialgraph.store import TrialStore, UnstorableRecord, ntriples
 
 SCREENING_BATCH = 50
 STORE_BATCH = 100
-
-
-def chunks(items: Iterable, size: int) -> Iterator[list]:
-    """Split items into lists of at most `size`."""
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def screen(records: list[PatientRecord], as_of: date) -> list[PatientScreening]:

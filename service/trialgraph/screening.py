@@ -104,8 +104,11 @@ def batch_engine() -> BatchEngine:
     return BatchEngine(protocol_graph())
 
 
-def _text(term) -> str | None:
-    return None if term is None else term.value
+def outcome_row(solution: ox.QuerySolution) -> dict[str, str | None]:
+    """A solution of an outcomes query (the OUTCOME_COLUMNS) as text."""
+    return {
+        name: None if solution[name] is None else solution[name].value for name in OUTCOME_COLUMNS
+    }
 
 
 def collect_outcomes(rows: Iterable[dict[str, str | None]]) -> list[PatientScreening]:
@@ -170,11 +173,7 @@ def _attach_derived(results: list[PatientScreening], triples: list[ox.Triple]) -
 
 def store_outcomes(store) -> list[PatientScreening]:
     """Read the outcomes the rules derived in an Oxigraph store, one result per patient."""
-    rows = (
-        {name: _text(solution[name]) for name in OUTCOME_COLUMNS}
-        for solution in store.query(outcomes_query())
-    )
-    return collect_outcomes(rows)
+    return collect_outcomes(map(outcome_row, store.query(outcomes_query())))
 
 
 def _screen_files(job: tuple[list[Path], date, bool]) -> BatchScreening:
@@ -197,8 +196,9 @@ def record_files(paths: list[Path]) -> list[Path]:
     return files
 
 
-def _batches(files: list[Path], size: int) -> Iterator[list[Path]]:
-    iterator = iter(files)
+def chunks(items: Iterable, size: int) -> Iterator[list]:
+    """Split items into lists of at most `size`."""
+    iterator = iter(items)
     while batch := list(islice(iterator, size)):
         yield batch
 
@@ -212,7 +212,7 @@ def screen_batches(
 ) -> Iterator[BatchScreening]:
     """Screen every record under the paths, batch by batch in file order, on `workers` cores
     (with `derived`, each result carries the facts derived from its record)."""
-    jobs = [(batch, as_of, derived) for batch in _batches(record_files(paths), batch_size)]
+    jobs = [(batch, as_of, derived) for batch in chunks(record_files(paths), batch_size)]
     if workers > 1 and len(jobs) > 1:
         with get_context("fork").Pool(workers) as pool:
             yield from pool.imap(_screen_files, jobs)

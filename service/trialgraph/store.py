@@ -31,10 +31,10 @@ from trialgraph.namespaces import TG
 from trialgraph.ontology import protocol_graph
 from trialgraph.resources import queries_dir
 from trialgraph.screening import (
-    OUTCOME_COLUMNS,
     PatientScreening,
     ReportResult,
     collect_outcomes,
+    outcome_row,
 )
 from trialgraph.shapes import shapes_graph
 
@@ -130,7 +130,7 @@ class TrialStore:
         rows = []
         found = self.query(assessments_query(), substitutions=substitutions, **dataset)
         for solution in found:
-            row = {name: _text(solution[name]) for name in OUTCOME_COLUMNS}
+            row = outcome_row(solution)
             if one:
                 row["patient"] = patient_id
             runs[row["patient"]] = (solution["run"].value, solution["asOf"].value)
@@ -320,7 +320,3 @@ def open_store(store_dir: Path, snapshots_dir: Path) -> TrialStore:
     store = TrialStore(store_dir, snapshots_dir)
     store.sync_protocol()
     return store
-
-
-def _text(term) -> str | None:
-    return None if term is None else term.value
