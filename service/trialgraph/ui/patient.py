@@ -8,7 +8,6 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from trialgraph import shacl_report
 from trialgraph.fhir import PATIENT_BASE
 from trialgraph.graphs import ONTOLOGY_GRAPH
 from trialgraph.graphs import record_graph as record_graph_iri
@@ -16,10 +15,11 @@ from trialgraph.namespaces import PREFIXES, TG
 from trialgraph.ontology import protocol_graph
 from trialgraph.screening import CRITERIA
 from trialgraph.sparql_results import graph_bytes
-from trialgraph.store import StoredResult, TrialStore
+from trialgraph.store import TrialStore
 from trialgraph.ui.dashboard import ui_query
 from trialgraph.ui.protocol import criteria
 from trialgraph.web.errors import NotFound
+from trialgraph.web.screening import stored_result
 
 HIDDEN = {RDF.type, TG.aboutPatient, TG.sourceResource, TG.code, TG.patientId}
 FACT_NAMES = """numericValue unit referenceHigh booleanValue codedValue consentStatus birthDate
@@ -146,14 +146,6 @@ def record_bytes(store: TrialStore, patient_id: str, media_type: str) -> bytes:
     return graph_bytes(triples, media_type, RECORD_PREFIXES)
 
 
-def stored_result(store: TrialStore, patient_id: str) -> StoredResult:
-    """The patient's current screening result; NotFound if there is none."""
-    found = store.results(patient_id)
-    if not found:
-        raise NotFound(f"no screening result for patient {patient_id!r}")
-    return found[0]
-
-
 def patient_page(store: TrialStore, patient_id: str) -> PatientPage:
     """Everything the patient page shows."""
     stored = stored_result(store, patient_id)
@@ -194,13 +186,3 @@ def patient_page(store: TrialStore, patient_id: str) -> PatientPage:
         enrolled=enrolled,
         criteria=results,
     )
-
-
-def validation_report(store: TrialStore, patient_id: str) -> Graph:
-    """The W3C SHACL validation report of the patient's current screening, from its run."""
-    result = stored_result(store, patient_id).result
-    result.report = store.report_results(patient_id)
-    report = shacl_report.validation_report([result])
-    for prefix, namespace in PREFIXES.items():
-        report.bind(prefix, namespace)
-    return report

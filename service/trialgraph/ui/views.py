@@ -35,7 +35,7 @@ from trialgraph.ui.dashboard import (
     patient_rows,
     status_counts,
 )
-from trialgraph.ui.patient import patient_page, record_bytes, validation_report
+from trialgraph.ui.patient import patient_page, record_bytes
 from trialgraph.ui.protocol import criteria, criterion_labels, excluding_outcomes, study
 from trialgraph.ui.query import SUFFIXES, TABLE, run_query
 from trialgraph.ui.session import sign_in, sign_out
@@ -45,6 +45,7 @@ from trialgraph.web.audit import audit
 from trialgraph.web.auth import current_caller, require
 from trialgraph.web.context import services
 from trialgraph.web.errors import ApiError, BadRequest, NotFound
+from trialgraph.web.screening import stored_report
 
 RDF_DOWNLOADS = {"ttl": ("text/turtle", "turtle"), "jsonld": ("application/ld+json", "json-ld")}
 
@@ -133,7 +134,7 @@ def record(patient_id: str, suffix: str) -> Response:
 def report(patient_id: str, suffix: str) -> Response:
     require("investigator")
     media_type, rdflib_format = _rdf_format(suffix)
-    graph = validation_report(services().store, patient_id)
+    graph = stored_report(services().store, patient_id)
     audit("read", [patient_id])
     return Response(graph.serialize(format=rdflib_format), content_type=content_type(media_type))
 

@@ -6,11 +6,14 @@ without being stored (`POST /validate`)."""
 from collections import Counter
 
 from flask import Blueprint, jsonify
+from rdflib import Graph
 
 from trialgraph.disclosure import column, suppressed
 from trialgraph.loading import screen
+from trialgraph.namespaces import PREFIXES
 from trialgraph.screening import CRITERIA
 from trialgraph.shacl_report import validation_report
+from trialgraph.store import StoredResult, TrialStore
 from trialgraph.web.audit import audit
 from trialgraph.web.auth import requires
 from trialgraph.web.conneg import negotiate
@@ -29,15 +32,29 @@ REPORT_TYPES = ["text/turtle", "application/ld+json"]
 def eligibility(patient_id: str):
     """A patient's current result as JSON, or the validation report as Turtle or JSON-LD."""
     media_type = negotiate([JSON, *REPORT_TYPES])
-    found = services().store.results(patient_id)
-    if not found:
-        raise NotFound(f"no screening result for patient {patient_id!r}")
-    (result,) = found
+    result = stored_result(services().store, patient_id)
     audit("read", [patient_id])
     if media_type == JSON:
         return jsonify({"as_of": result.as_of, "patients": [result.as_json()]})
-    result.result.report = services().store.report_results(patient_id)
-    return graph_response(validation_report([result.result]), REPORT_TYPES)
+    return graph_response(stored_report(services().store, patient_id), REPORT_TYPES)
+
+
+def stored_result(store: TrialStore, patient_id: str) -> StoredResult:
+    """The patient's current screening result; NotFound if there is none."""
+    found = store.results(patient_id)
+    if not found:
+        raise NotFound(f"no screening result for patient {patient_id!r}")
+    return found[0]
+
+
+def stored_report(store: TrialStore, patient_id: str) -> Graph:
+    """The W3C SHACL validation report of the patient's current screening, from its run."""
+    result = stored_result(store, patient_id).result
+    result.report = store.report_results(patient_id)
+    report = validation_report([result])
+    for prefix, namespace in PREFIXES.items():
+        report.bind(prefix, namespace)
+    return report
 
 
 @screening.get("/screening")
