@@ -5,6 +5,7 @@ pySHACL on the same shapes is the reference (trialgraph.reference)."""
 
 import re
 from collections.abc import Iterable
+from functools import cached_property
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -36,7 +37,6 @@ class BatchEngine:
             for constraint in sparql_constraints(shapes)
         ]
         self._protocol = protocol.serialize(format="nt").encode()
-        self._protocol_quads = frozenset(ox.parse(self._protocol, format=ox.RdfFormat.N_TRIPLES))
 
     def run(self, documents: Iterable[str]) -> ox.Store:
         """Load the protocol and the N-Triples documents into a fresh store, apply every rule."""
@@ -53,6 +53,11 @@ class BatchEngine:
             ox.parse("".join(documents), format=ox.RdfFormat.N_TRIPLES)
         )
         return [quad.triple for quad in store if quad not in given]
+
+    @cached_property
+    def _protocol_quads(self) -> frozenset[ox.Quad]:
+        """The protocol's quads, parsed on the first call of `derived` only."""
+        return frozenset(ox.parse(self._protocol, format=ox.RdfFormat.N_TRIPLES))
 
     def violations(self, store: ox.Store) -> list[tuple]:
         """Return (shape, severity, focus node, value, message) for every constraint row."""
