@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None, store: TrialStore | None = None
         store=store or open_store(settings.store_dir, settings.snapshots_dir),
         tokens=Tokens.open(settings.tokens_path),
         audit=AuditLog(settings.audit_log),
-        workers=WorkerPool(settings.query_workers),
+        workers=WorkerPool(settings.query_workers, settings.query_memory_mb),
     )
     app.extensions["trialgraph"] = resources
     atexit.register(resources.close)

@@ -4,8 +4,10 @@ a write that fails leaves nothing behind. Queries see the union of the graphs.
 
 Query workers never open the live store (RocksDB is undefined when another process writes):
 they read checkpoints (`snapshot()`), which Oxigraph makes with hard links, after each write.
+A SPARQL Update from a client runs on a copy (`update_copy`, `adopt`: trialgraph.updates).
 """
 
+import gc
 import shutil
 import threading
 from collections import Counter
@@ -20,6 +22,7 @@ from rdflib import Graph
 
 from trialgraph.fhir import PatientRecord
 from trialgraph.graphs import (
+    GRAPH_BASE,
     ONTOLOGY_GRAPH,
     SHAPES_GRAPH,
     patient_iri,
@@ -37,12 +40,17 @@ from trialgraph.screening import (
     outcome_row,
 )
 from trialgraph.shapes import shapes_graph
+from trialgraph.store_location import live_path, make_live, new_copy_path, remove_stale
 
 PREFIXES = {"tg": str(TG)}
 
 
 class StoreError(Exception):
     """The store cannot be opened or written."""
+
+
+class StoreBusy(StoreError):
+    """Another write held the store past the time allowed to wait for it."""
 
 
 class UnstorableRecord(ValueError):
@@ -85,16 +93,22 @@ class TrialStore:
     """The service's store: protocol, shapes, patient records and current screening results."""
 
     def __init__(self, path: Path, snapshots: Path | None = None) -> None:
-        path.mkdir(parents=True, exist_ok=True)
+        self._root = path
+        live = live_path(path)
+        live.mkdir(parents=True, exist_ok=True)
         try:
-            self._store = ox.Store(str(path))
+            self._store = ox.Store(str(live))
         except OSError as error:
             if "lock" in str(error).lower():
                 raise StoreError(f"the store in {path} is in use by another process") from None
             raise StoreError(f"cannot open the store in {path}: {error}") from None
+        remove_stale(path)
+        self._live = live
         self._snapshots = snapshots or path.parent / "snapshots"
         shutil.rmtree(self._snapshots, ignore_errors=True)
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # snapshots
+        self._write_lock = threading.RLock()
+        self.write_wait: float | None = None  # seconds a write waits for another; None: no limit
         self.generation = 0
         self._readers: Counter[Path] = Counter()
 
@@ -180,24 +194,54 @@ class TrialStore:
         if results is not None:
             run = next(iter(results.subjects(predicate=None, object=TG.ScreeningRun)))
             inserts.append((run_graph(str(run)), ntriples(results)))
-        with self._lock:
+        with self.writing():
             removal = self._removal(list(records))
             data = " ".join(f"GRAPH <{graph}> {{ {triples} }}" for graph, triples in inserts)
             self._update(f"{removal} INSERT DATA {{ {data} }}")
 
     def delete(self, patient_id: str) -> bool:
         """Remove a patient's record and results; return whether there was a record."""
-        with self._lock:
+        with self.writing():
             if not self.has_patient(patient_id):
                 return False
             self._update(self._removal([patient_id]))
             return True
 
     def update(self, update: str, base_iri: str | None = None) -> None:
-        """Run a SPARQL Update as it is (the caller has checked it); relative IRIs resolve
-        against `base_iri`."""
-        with self._lock:
+        """Run a SPARQL Update as it is (the caller has checked it), in this process; relative
+        IRIs resolve against `base_iri`."""
+        with self.writing():
             self._update(update, prefixes=None, base_iri=base_iri)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the write lock (waiting at most `write_wait` seconds: else StoreBusy)."""
+        if not self._write_lock.acquire(timeout=-1 if self.write_wait is None else self.write_wait):
+            raise StoreBusy("another write holds the store; try again later")
+        try:
+            yield
+        finally:
+            self._write_lock.release()
+
+    def update_copy(self) -> Path:
+        """A copy of the store to run an update on (hold `writing()` until `adopt`)."""
+        copy = new_copy_path(self._root)
+        self._store.flush()
+        self._store.backup(str(copy))
+        return copy
+
+    def adopt(self, copy: Path) -> None:
+        """Make an updated copy the live store (under `writing()`)."""
+        store = ox.Store(str(copy))
+        make_live(self._root, copy)
+        old, self._store, self._live = self._live, store, copy
+        self.generation += 1
+        gc.collect()  # the old store's handle closes with its last reference
+        shutil.rmtree(old, ignore_errors=True)
+
+    def writable_graphs(self) -> list[str]:
+        """The named graphs that are not TrialGraph's own (a client's update may write them)."""
+        return sorted(g for g in self.graphs() if not g.startswith(GRAPH_BASE))
 
     # --- any graph, for the Graph Store Protocol (None: the store's default graph) -------
 
@@ -219,14 +263,14 @@ class TrialStore:
         if graph is not None:
             steps.append(f"CREATE SILENT {target}")
         steps.append(f"INSERT DATA {{ {data if graph is None else f'{target} {{ {data} }}'} }}")
-        with self._lock:
+        with self.writing():
             new = not self.has_graph(graph)
             self._update(" ; ".join(steps), prefixes=None)
         return new
 
     def drop_graph(self, graph: str | None) -> bool:
         """Remove a named graph (or empty the default graph); return whether it was there."""
-        with self._lock:
+        with self.writing():
             if not self.has_graph(graph):
                 return False
             self._update("DROP DEFAULT" if graph is None else f"DROP GRAPH {ox.NamedNode(graph)}")
@@ -282,6 +326,7 @@ class TrialStore:
         self, update: str, prefixes: dict[str, str] | None = PREFIXES, base_iri: str | None = None
     ) -> None:
         self._store.update(update, prefixes=prefixes, base_iri=base_iri)
+        self._store.flush()  # keep the write-ahead log short (README, Decisions)
         self.generation += 1
 
     # --- snapshots for query workers ------------------------------------------------------

@@ -18,22 +18,20 @@ from flask import Blueprint, Response, request
 from werkzeug.datastructures import MultiDict
 
 from trialgraph.graphs import PUBLIC_GRAPHS
-from trialgraph.query_guard import (
-    CheckedQuery,
-    QueryRefused,
-    QuerySyntaxError,
-    check_query,
-    check_update,
-)
-from trialgraph.query_workers import Job, QueryFailed, QueryTimeout, TooManyRows
+from trialgraph.query_guard import CheckedQuery, QueryRefused, QuerySyntaxError, check_query
+from trialgraph.query_workers import Job, QueryFailed, QueryTimeout, TooManyRows, WorkerStopped
 from trialgraph.sparql_results import GRAPH_TYPES, RESULT_TYPES, content_type, graph_bytes
-from trialgraph.update_dataset import DatasetConflict, with_dataset
+from trialgraph.store import StoreBusy
+from trialgraph.update_dataset import DatasetConflict
+from trialgraph.update_guard import ReservedGraph
+from trialgraph.updates import run_client_update
 from trialgraph.web.audit import audit
 from trialgraph.web.auth import Caller, current_caller, require
 from trialgraph.web.conneg import negotiate
 from trialgraph.web.context import services
 from trialgraph.web.errors import (
     BadRequest,
+    Conflict,
     Forbidden,
     Unauthorized,
     Unavailable,
@@ -137,7 +135,7 @@ def answer(
     timeout) and audit it; return its form, the media type `choose` picks for it, and the body."""
     resources = services()
     try:
-        checked = check_query(text, resources.settings.service_allowlist)
+        checked = check_query(text, resources.settings.service_allowlist, base_iri)
     except QuerySyntaxError as error:
         raise BadRequest(f"malformed query: {error}") from None
     except QueryRefused as error:
@@ -148,13 +146,14 @@ def answer(
     with resources.store.snapshot() as snapshot:
         job = Job(
             str(snapshot),
-            text,
+            checked.text,
             checked.form,
             media_type,
             settings.max_rows,
             default,
             named,
             base_iri=base_iri,
+            network=bool(checked.services),
         )
         try:
             body = resources.workers.run(job, settings.query_timeout)
@@ -162,6 +161,8 @@ def answer(
             raise Unavailable(str(error), {"Retry-After": "5"}) from None
         except TooManyRows as error:
             raise Unprocessable(f"{error}; page it with LIMIT and OFFSET") from None
+        except WorkerStopped as error:
+            raise Unprocessable(str(error)) from None
         except QueryFailed as error:
             raise BadRequest(str(error)) from None
     if caller.may("investigator") and default is None:
@@ -178,16 +179,30 @@ def update():
         raise BadRequest("no update given")
     dataset = params.getlist("using-graph-uri"), params.getlist("using-named-graph-uri")
     resources = services()
+    settings = resources.settings
     try:
-        check_update(text, resources.settings.service_allowlist)
-        resources.store.update(with_dataset(text, *dataset), base_iri=request.base_url)
+        run_client_update(
+            resources.store,
+            resources.workers,
+            text,
+            dataset,
+            base_iri=request.base_url,
+            allowlist=settings.service_allowlist,
+            timeout=settings.query_timeout,
+        )
     except DatasetConflict as error:
         raise BadRequest(str(error)) from None
     except QuerySyntaxError as error:
         raise BadRequest(f"malformed update: {error}") from None
+    except ReservedGraph as error:
+        raise Conflict(str(error)) from None
     except QueryRefused as error:
         raise Forbidden(str(error)) from None
-    except (SyntaxError, ValueError, RuntimeError, OSError) as error:
+    except (QueryTimeout, StoreBusy) as error:
+        raise Unavailable(f"{error}; nothing changed", {"Retry-After": "5"}) from None
+    except WorkerStopped as error:
+        raise Unprocessable(f"{error}; nothing changed") from None
+    except QueryFailed as error:
         raise BadRequest(f"update failed, nothing changed: {error}") from None
     audit("update", "all", update_sha256=hashlib.sha256(text.encode()).hexdigest())
     return Response(status=204)
