@@ -5,6 +5,7 @@ import atexit
 
 from flask import Flask, Response
 
+from trialgraph.fair_share import FairShare
 from trialgraph.query_workers import WorkerPool
 from trialgraph.settings import Settings
 from trialgraph.store import TrialStore, open_store
@@ -16,6 +17,7 @@ from trialgraph.web.auth import Tokens
 from trialgraph.web.context import Services
 from trialgraph.web.dataset import dataset
 from trialgraph.web.graph_store import graph_store
+from trialgraph.web.limits import read_in_worker
 from trialgraph.web.patients import patients
 from trialgraph.web.queries import queries
 from trialgraph.web.screening import screening
@@ -36,7 +38,10 @@ def create_app(settings: Settings | None = None, store: TrialStore | None = None
         tokens=Tokens.open(settings.tokens_path),
         audit=AuditLog(settings.audit_log),
         workers=WorkerPool(settings.query_workers, settings.query_memory_mb),
+        fair_share=FairShare(settings.caller_requests, max(1, settings.query_workers - 1)),
     )
+    resources.store.reader = read_in_worker
+    resources.store.write_wait = settings.query_timeout
     app.extensions["trialgraph"] = resources
     atexit.register(resources.close)
     errors.init_app(app)

@@ -207,7 +207,7 @@ def canned_query(name: str) -> CannedQuery:
 
 def study_criteria(store: TrialStore) -> dict[str, str]:
     """The study's criteria in the store: IRI by criterion id."""
-    return {row["id"].value: row["criterion"].value for row in store.query(CRITERIA_QUERY)}
+    return {row["id"].value: row["criterion"].value for row in store.read(CRITERIA_QUERY)}
 
 
 def convert(param: Param, text: str, criteria: Mapping[str, str]) -> ox.NamedNode | ox.Literal:
@@ -282,7 +282,7 @@ def run(
     Raises ParameterError for a bad value, TooManyRows for an answer over `max_rows`."""
     needs_criteria = any(param.type == "criterion" for param in query.params)
     substitutions = bind(query, values, study_criteria(store) if needs_criteria else {})
-    solutions = store.query(query.text, substitutions=substitutions)
+    solutions = store.read(query.text, substitutions=substitutions)
     variables = [variable.value for variable in solutions.variables]
     rows = list(islice(solutions, max_rows + 1))
     if len(rows) > max_rows:

@@ -65,7 +65,7 @@ class Statistics:
 
 @lru_cache(maxsize=4)
 def _statistics(store: TrialStore, generation: int) -> Statistics:
-    per_graph = {row["g"].value: int(row["n"].value) for row in store.query(TRIPLES_BY_GRAPH)}
+    per_graph = {row["g"].value: int(row["n"].value) for row in store.read(TRIPLES_BY_GRAPH)}
     records = {g: n for g, n in per_graph.items() if g.startswith(RECORD_BASE)}
     runs = {g: n for g, n in per_graph.items() if g.startswith(RUN_BASE)}
     return Statistics(

@@ -11,7 +11,7 @@ import gc
 import shutil
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +24,7 @@ from trialgraph.fhir import PatientRecord
 from trialgraph.graphs import (
     GRAPH_BASE,
     ONTOLOGY_GRAPH,
+    RUN_BASE,
     SHAPES_GRAPH,
     patient_iri,
     patient_of,
@@ -43,6 +44,7 @@ from trialgraph.shapes import shapes_graph
 from trialgraph.store_location import live_path, make_live, new_copy_path, remove_stale
 
 PREFIXES = {"tg": str(TG)}
+_RUNS_ONLY = f'FILTER(STRSTARTS(STR(?run), "{RUN_BASE}"))'
 
 
 class StoreError(Exception):
@@ -109,6 +111,7 @@ class TrialStore:
         self._lock = threading.Lock()  # snapshots
         self._write_lock = threading.RLock()
         self.write_wait: float | None = None  # seconds a write waits for another; None: no limit
+        self.reader: Callable | None = None  # runs `read` elsewhere (trialgraph.web.limits)
         self.generation = 0
         self._readers: Counter[Path] = Counter()
 
@@ -117,6 +120,20 @@ class TrialStore:
     def query(self, query: str, **options):
         """Run a SPARQL query over the union of the graphs (options as pyoxigraph's)."""
         options.setdefault("use_default_graph_as_union", "default_graph" not in options)
+        return self._store.query(query, prefixes=PREFIXES, **options)
+
+    def read(self, query: str, **options):
+        """Run a SPARQL SELECT query as TrialGraph reads its own graphs: the ontology graph is
+        the default graph, records and runs are read by name (GRAPH clauses restricted to
+        their IRIs), so triples in other graphs change no result or count. The `reader`, if
+        set, runs it (the server's: a query worker with the request's deadline)."""
+        options.setdefault("default_graph", ox.NamedNode(ONTOLOGY_GRAPH))
+        if self.reader is not None:
+            return self.reader(self, query, options)
+        return self.read_here(query, **options)
+
+    def read_here(self, query: str, **options):
+        """`read` in this process."""
         return self._store.query(query, prefixes=PREFIXES, **options)
 
     def graphs(self) -> set[str]:
@@ -142,7 +159,7 @@ class TrialStore:
         dataset = self._patient_dataset(patient_id) if one else {}
         runs: dict[str, tuple[str, str]] = {}
         rows = []
-        found = self.query(assessments_query(), substitutions=substitutions, **dataset)
+        found = self.read(assessments_query(), substitutions=substitutions, **dataset)
         for solution in found:
             row = outcome_row(solution)
             if one:
@@ -155,13 +172,12 @@ class TrialStore:
         """Query options that confine a query to one patient's record and run graphs and the
         ontology: over the whole store, reading one patient costs as much as reading all."""
         record = ox.NamedNode(record_graph(patient_id))
-        runs = self.query(
+        runs = self.read(
             "SELECT DISTINCT ?record ?run WHERE { GRAPH ?record { ?screening a tg:Screening } "
-            "GRAPH ?run { ?assessment tg:assessedScreening ?screening } }",
+            f"GRAPH ?run {{ ?assessment tg:assessedScreening ?screening }} {_RUNS_ONLY} }}",
             substitutions={ox.Variable("record"): record},
         )
-        graphs = [record, ox.NamedNode(ONTOLOGY_GRAPH), *(s["run"] for s in runs)]
-        return {"default_graph": graphs, "named_graphs": graphs}
+        return {"named_graphs": [record, *(s["run"] for s in runs)]}
 
     def report_results(self, patient_id: str) -> list[ReportResult]:
         """The validation report results on a patient's current screening."""
@@ -169,11 +185,15 @@ class TrialStore:
             "PREFIX sh: <http://www.w3.org/ns/shacl#> "
             "SELECT ?patient ?shape ?severity ?value ?message WHERE { "
             "GRAPH ?record { ?screening a tg:Screening ; tg:aboutPatient/tg:patientId ?patient } "
-            "GRAPH ?g { ?a tg:assessedScreening ?screening . ?r sh:focusNode ?screening ; "
+            "GRAPH ?run { ?a tg:assessedScreening ?screening . ?r sh:focusNode ?screening ; "
             "sh:sourceShape ?shape ; sh:resultSeverity ?severity ; sh:value ?value ; "
-            "sh:resultMessage ?message } } ORDER BY ?message"
+            f"sh:resultMessage ?message }} {_RUNS_ONLY} }} ORDER BY ?message"
         )
-        found = self.query(query, substitutions={ox.Variable("patient"): ox.Literal(patient_id)})
+        found = self.read(
+            query,
+            substitutions={ox.Variable("patient"): ox.Literal(patient_id)},
+            **self._patient_dataset(patient_id),
+        )
         names = ("shape", "severity", "value", "message")
         return [ReportResult(*(solution[name].value for name in names)) for solution in found]
 
@@ -283,7 +303,8 @@ class TrialStore:
         values = f"VALUES ?record {{ {_iris(graphs)} }}"
         mine = f"{values} GRAPH ?record {{ ?screening a tg:Screening }}"
         assessed = "GRAPH ?g { ?a tg:assessedScreening ?screening"
-        found = self.query(f"SELECT DISTINCT ?g WHERE {{ {mine} {assessed} }} }}")
+        runs_only = _RUNS_ONLY.replace("?run", "?g")
+        found = self.query(f"SELECT DISTINCT ?g WHERE {{ {mine} {assessed} }} {runs_only} }}")
         runs = [solution["g"].value for solution in found]
         emptied = [
             run
@@ -293,8 +314,10 @@ class TrialStore:
                 f"FILTER NOT EXISTS {{ {mine} }} }}"
             )
         ]
-        where = f"{mine} {assessed}"
-        results = "GRAPH ?g { ?r sh:focusNode ?screening ; ?p ?v . ?report sh:result ?r }"
+        in_runs = f"VALUES ?g {{ {_iris(runs)} }}"
+        where = f"{in_runs} {mine} {assessed}"
+        report = "?r sh:focusNode ?screening ; ?p ?v . ?report sh:result ?r"
+        results = f"{in_runs} GRAPH ?g {{ {report} }}"
         conforms = (
             "DELETE { GRAPH ?g { ?report sh:conforms ?old } } "
             "INSERT { GRAPH ?g { ?report sh:conforms ?new } } "

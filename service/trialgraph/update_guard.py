@@ -13,9 +13,8 @@ characters, dot segments), so a spelling that Oxigraph resolves to a reserved gr
 import re
 from urllib.parse import urlsplit, urlunsplit
 
-from rdflib.term import URIRef, Variable
-
 import pyoxigraph as ox
+from rdflib.term import URIRef, Variable
 
 from trialgraph.graphs import GRAPH_BASE
 from trialgraph.update_dataset import TOKEN

@@ -64,10 +64,10 @@ _cache_lock = threading.Lock()
 
 def _read_rows(store: TrialStore) -> list[PatientRow]:
     labels, rows = _labels(), {}
-    for solution in store.query(ui_query("screenings")):
+    for solution in store.read(ui_query("screenings")):
         row = rows.setdefault(solution["screening"].value, PatientRow(solution["patient"].value))
         row.enrolled = row.enrolled or solution["enrolled"].value == "true"
-    for solution in store.query(ui_query("outcomes")):
+    for solution in store.read(ui_query("outcomes")):
         row = rows.get(solution["screening"].value)
         if row is not None:
             row.status = labels[solution["status"].value]

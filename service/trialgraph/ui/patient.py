@@ -156,7 +156,7 @@ def patient_page(store: TrialStore, patient_id: str) -> PatientPage:
     subject = record.value(screening, TG.subjectStatus) if screening is not None else None
     enrolled = any(
         solution["enrolled"].value == "true"
-        for solution in store.query(
+        for solution in store.read(
             ui_query("screenings"),
             default_graph=[ox.NamedNode(ONTOLOGY_GRAPH)],  # the enrolled statuses
             named_graphs=[ox.NamedNode(record_graph_iri(patient_id))],

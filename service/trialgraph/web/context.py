@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from trialgraph.fair_share import FairShare
 from trialgraph.query_workers import WorkerPool
 from trialgraph.settings import Settings
 from trialgraph.store import TrialStore
@@ -22,6 +23,7 @@ class Services:
     tokens: Tokens
     audit: AuditLog
     workers: WorkerPool
+    fair_share: FairShare
 
     def close(self) -> None:
         """Stop the query workers and flush the store; from then on the exit hook no longer

@@ -38,6 +38,7 @@ from trialgraph.web.errors import (
     Unprocessable,
     UnsupportedMediaType,
 )
+from trialgraph.web.limits import run_job
 
 sparql = Blueprint("sparql", __name__)
 
@@ -156,9 +157,7 @@ def answer(
             network=bool(checked.services),
         )
         try:
-            body = resources.workers.run(job, settings.query_timeout)
-        except QueryTimeout as error:
-            raise Unavailable(str(error), {"Retry-After": "5"}) from None
+            body = run_job(job)
         except TooManyRows as error:
             raise Unprocessable(f"{error}; page it with LIMIT and OFFSET") from None
         except WorkerStopped as error:
