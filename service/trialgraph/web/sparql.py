@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, request
 from werkzeug.datastructures import MultiDict
 
-from trialgraph.graphs import PUBLIC_GRAPHS
+from trialgraph.graphs import PUBLIC_GRAPHS, patient_of
 from trialgraph.query_guard import CheckedQuery, QueryRefused, QuerySyntaxError, check_query
 from trialgraph.query_workers import Job, QueryFailed, QueryTimeout, TooManyRows, WorkerStopped
 from trialgraph.sparql_results import GRAPH_TYPES, RESULT_TYPES, content_type, graph_bytes
@@ -164,9 +164,23 @@ def answer(
             raise Unprocessable(str(error)) from None
         except QueryFailed as error:
             raise BadRequest(str(error)) from None
-    if caller.may("investigator") and default is None:
-        audit("query", "all", query_sha256=hashlib.sha256(text.encode()).hexdigest())
+    patients = patients_read(default, named)
+    if patients:
+        audit("query", patients, query_sha256=hashlib.sha256(text.encode()).hexdigest())
     return checked.form, media_type, body
+
+
+def patients_read(default: tuple[str, ...] | None, named: tuple[str, ...] | None):
+    """Whose data a query over this dataset may read: "all" for the union or any graph that
+    is not a record graph (it may hold anyone's data), the patients of the record graphs named,
+    or none for the public graphs alone."""
+    if default is None or named is None:
+        return "all"
+    graphs = [graph for graph in (*default, *named) if graph not in PUBLIC_GRAPHS]
+    patients = [patient_of(graph) for graph in graphs]
+    if None in patients:
+        return "all"
+    return sorted(set(patients))
 
 
 @sparql.route("/update", methods=["POST"])
