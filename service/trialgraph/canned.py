@@ -16,7 +16,7 @@ from itertools import islice
 import pyoxigraph as ox
 from rdflib.plugins.sparql import prepareQuery
 
-from trialgraph.disclosure import SUPPRESSED, is_small
+from trialgraph.aggregates import TABLES, Release
 from trialgraph.query_guard import QueryRefused, QuerySyntaxError, check_query
 from trialgraph.query_workers import TooManyRows
 from trialgraph.resources import queries_dir
@@ -26,7 +26,7 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 XSD_INTEGER = ox.NamedNode(XSD + "integer")
 XSD_DATE = ox.NamedNode(XSD + "date")
 PARAM_TYPES = ("iri", "string", "integer", "date", "criterion")
-HEADER_KEYS = ("summary", "params", "aggregate")
+HEADER_KEYS = ("summary", "params", "aggregate", "release")
 
 _NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _HEADER = re.compile(r"#\+ (?P<key>\w+): *(?P<value>.*?) *")
@@ -89,6 +89,7 @@ class CannedQuery:
     params: tuple[Param, ...]
     aggregate: bool
     text: str
+    release: str | None = None
 
     def as_json(self) -> dict:
         return {
@@ -177,7 +178,22 @@ def parse_query(name: str, text: str) -> CannedQuery | None:
         raise QueryFileError("the header needs '#+ params:' lines (or '#+ params: none')")
     projected = {str(variable) for variable in prepareQuery(text).algebra["PV"]}
     params = _params(fields["params"], projected)
-    return CannedQuery(name, _one(fields, "summary"), params, aggregate == "true", text)
+    release = _release(fields, projected) if "release" in fields else None
+    if release and aggregate != "true":
+        raise QueryFileError("'#+ release:' is for aggregate queries ('#+ aggregate: true')")
+    return CannedQuery(name, _one(fields, "summary"), params, aggregate == "true", text, release)
+
+
+def _release(fields: dict[str, list[str]], projected: set[str]) -> str:
+    """The table of trialgraph.aggregates whose protected counts the aggregate role sees."""
+    name = _one(fields, "release")
+    if name not in TABLES:
+        raise QueryFileError(f"'#+ release: {name}' is not one of {', '.join(TABLES)}")
+    table = TABLES[name]
+    missing = {table.row, *table.cells} - projected
+    if missing:
+        raise QueryFileError(f"release {name} needs ?{', ?'.join(sorted(missing))} selected")
+    return name
 
 
 @cache
@@ -262,10 +278,17 @@ def bind(
 # --- running -----------------------------------------------------------------------------
 
 
-def _suppress(term: Term | None) -> Term | None:
-    if isinstance(term, ox.Literal) and term.datatype == XSD_INTEGER and is_small(int(term.value)):
-        return ox.Literal(SUPPRESSED)
-    return term
+def _released(row: dict, table_name: str, release: Release) -> dict:
+    """A row of an aggregate query as the aggregate role sees it: each count as the protected
+    value of the same count in the release (so no output shows it differently)."""
+    table = TABLES[table_name]
+    key = row[table.row].value
+    shown = dict(row)
+    for name, cell in table.cells.items():
+        value = release.shown[cell(key, release)]
+        typed = isinstance(value, int)
+        shown[name] = ox.Literal(str(value), datatype=XSD_INTEGER if typed else None)
+    return shown
 
 
 def run(
@@ -273,12 +296,12 @@ def run(
     query: CannedQuery,
     values: Mapping[str, Sequence[str]],
     *,
-    suppress: bool,
+    release: Release | None = None,
     max_rows: int,
 ) -> Answer:
     """Run a canned query with the parameter values bound by the engine.
 
-    `suppress`: show integer cells (the counts of an aggregate query) from 1 to 4 as "<5".
+    `release`: show the counts of an aggregate query as the aggregate role sees them there.
     Raises ParameterError for a bad value, TooManyRows for an answer over `max_rows`."""
     needs_criteria = any(param.type == "criterion" for param in query.params)
     substitutions = bind(query, values, study_criteria(store) if needs_criteria else {})
@@ -287,5 +310,7 @@ def run(
     rows = list(islice(solutions, max_rows + 1))
     if len(rows) > max_rows:
         raise TooManyRows(f"the answer has more than {max_rows} rows")
-    cell = _suppress if suppress else (lambda term: term)
-    return Answer(variables, [{name: cell(row[name]) for name in variables} for row in rows])
+    found = [{name: row[name] for name in variables} for row in rows]
+    if release is not None:
+        found = [_released(row, query.release or "", release) for row in found]
+    return Answer(variables, found)

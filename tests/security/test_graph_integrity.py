@@ -139,7 +139,7 @@ def test_triples_in_other_graphs_change_no_decision_or_count(mixed_app):
     assert response.status_code == 204, response.data
     put = client.put(
         "/rdf-graphs?graph=urn:poison2",
-        data=f"<urn:x> <https://w3id.org/trialgraph/ontology#eligibilityStatus> "
+        data="<urn:x> <https://w3id.org/trialgraph/ontology#eligibilityStatus> "
         "<https://w3id.org/trialgraph/ontology#eligible> .",
         headers={**bearer(mixed_app, "writer"), "Content-Type": "application/n-triples"},
     )

@@ -20,20 +20,21 @@ from datetime import date
 from flask import Response, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
+from trialgraph.aggregates import attrition, current_release, status_table
 from trialgraph.canned import canned_queries
+from trialgraph.disclosure import HIDDEN, SMALL_CELL, SUPPRESSED
 from trialgraph.fhir import RecordError
 from trialgraph.sparql_results import content_type
-from trialgraph.ui import suppression, ui
+from trialgraph.ui import ui
 from trialgraph.ui.chart import attrition_svg
 from trialgraph.ui.dashboard import (
     OUTCOMES,
     PAGE_SIZES,
     STATUSES,
+    Attrition,
     GridQuery,
-    attrition,
     grid_page,
     patient_rows,
-    status_counts,
 )
 from trialgraph.ui.patient import patient_page, record_bytes
 from trialgraph.ui.protocol import criteria, criterion_labels, excluding_outcomes, study
@@ -72,18 +73,20 @@ def criterion(fmt: str, criterion_id: str) -> Response:
 @twin("/dashboard")
 def dashboard(fmt: str) -> Response:
     caller = require("aggregate")
-    rows, excluding = patient_rows(services().store), excluding_outcomes()
-    labels = criterion_labels()
-    counts, items = status_counts(rows), attrition(rows, excluding)
-    if not caller.may("investigator"):
+    store, exact = services().store, caller.may("investigator")
+    released, labels = current_release(store), criterion_labels()
+    counts = status_table(released, exact)
+    items = [Attrition(*item) for item in attrition(released, exact)]
+    if not exact:
         audit("counts", "all")
         data = {
-            "counts": {column: suppression.column(found) for column, found in counts.items()},
-            "attrition": suppression.attrition(items),
-            "small_cells": f"counts of 1 to {suppression.SMALL_CELL - 1} are shown as "
-            f"{suppression.SUPPRESSED}; {suppression.HIDDEN} hides a count that would reveal one",
+            "counts": counts,
+            "attrition": items,
+            "small_cells": f"counts of 1 to {SMALL_CELL - 1} are shown as {SUPPRESSED}; "
+            f"{HIDDEN} hides a count that would reveal one",
         }
-        return page(fmt, "dashboard.html", data, chart=attrition_svg(data["attrition"], labels))
+        return page(fmt, "dashboard.html", data, chart=attrition_svg(items, labels))
+    rows, excluding = patient_rows(store), excluding_outcomes()
     query = GridQuery.from_args(request.args)
     grid = grid_page(rows, query, excluding)
     audit("read", [row.patient for row in grid.rows])

@@ -5,6 +5,7 @@ or another RDF format by `Accept`)."""
 
 from flask import Blueprint, url_for
 
+from trialgraph.aggregates import PATIENTS, current_release
 from trialgraph.metadata import Counts, Links, statistics, void_graph
 from trialgraph.ontology import protocol_graph
 from trialgraph.shapes import shapes_graph
@@ -18,10 +19,16 @@ VOID_TYPES = ["text/turtle", "application/ld+json"]
 
 
 def _counts() -> Counts:
+    """How much of the data's size the caller sees; the aggregate role only when the release
+    (trialgraph.aggregates) shows it the number of patients exactly."""
     caller = current_caller()
     if caller.may("investigator"):
         return Counts.EXACT
-    return Counts.SUPPRESSED if caller.may("aggregate") else Counts.HIDDEN
+    if caller.may("aggregate") and isinstance(
+        current_release(services().store).shown[PATIENTS], int
+    ):
+        return Counts.SUPPRESSED
+    return Counts.HIDDEN
 
 
 @dataset.get("/void")

@@ -6,6 +6,7 @@ patient-level rows, for investigators and up. Answers are SPARQL JSON, XML, CSV 
 
 from flask import Blueprint, Response, jsonify, request, url_for
 
+from trialgraph.aggregates import current_release
 from trialgraph.canned import ParameterError, UnknownQuery, canned_queries, canned_query, run
 from trialgraph.query_workers import TooManyRows
 from trialgraph.sparql_results import RESULT_TYPES, content_type, select_bytes
@@ -13,7 +14,7 @@ from trialgraph.web.audit import audit
 from trialgraph.web.auth import require
 from trialgraph.web.conneg import negotiate
 from trialgraph.web.context import services
-from trialgraph.web.errors import BadRequest, NotFound, Unprocessable
+from trialgraph.web.errors import BadRequest, Forbidden, NotFound, Unprocessable
 
 queries = Blueprint("queries", __name__)
 
@@ -39,6 +40,9 @@ def answer(name: str):
     except UnknownQuery as error:
         raise NotFound(str(error)) from None
     caller = require("aggregate" if query.aggregate else "investigator")
+    exact = caller.may("investigator")
+    if not (exact or query.release):
+        raise Forbidden(f"{name} has no protected counts for the aggregate role; investigators")
     media_type = negotiate(list(RESULT_TYPES))
     resources = services()
     try:
@@ -46,7 +50,7 @@ def answer(name: str):
             resources.store,
             query,
             request.args.to_dict(flat=False),
-            suppress=not caller.may("investigator"),
+            release=None if exact else current_release(resources.store),
             max_rows=resources.settings.max_rows,
         )
     except ParameterError as error:

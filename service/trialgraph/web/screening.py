@@ -3,19 +3,16 @@
 counts with small cells suppressed (`/screening/counts`, aggregate role), and a record screened
 without being stored (`POST /validate`)."""
 
-from collections import Counter
-
 from flask import Blueprint, jsonify
 from rdflib import Graph
 
-from trialgraph.disclosure import column, suppressed
+from trialgraph.aggregates import current_release, screening_counts
 from trialgraph.loading import screen
 from trialgraph.namespaces import PREFIXES
-from trialgraph.screening import CRITERIA
 from trialgraph.shacl_report import validation_report
 from trialgraph.store import StoredResult, TrialStore
 from trialgraph.web.audit import audit
-from trialgraph.web.auth import requires
+from trialgraph.web.auth import current_caller, requires
 from trialgraph.web.conneg import negotiate
 from trialgraph.web.context import services
 from trialgraph.web.errors import NotFound
@@ -69,26 +66,12 @@ def all_results():
 @screening.get("/screening/counts")
 @requires("aggregate")
 def counts():
-    """Patients by status and by each criterion's outcome; cells under 5 shown as "<5", and
-    one more hidden as "≥5" where the total would give a single small one away."""
-    results = [stored.result for stored in services().store.results()]
-    statuses = Counter(result.status for result in results)
-    outcomes = {cid: Counter(r.criteria.get(cid, "unknown") for r in results) for cid in CRITERIA}
+    """Patients by status and by each criterion's outcome; for the aggregate role protected
+    together with every other count (trialgraph.aggregates): "<5" for 1 to 4, "≥5" for a
+    count that would give one away."""
+    found = current_release(services().store)
     audit("counts", "all")
-    return jsonify(
-        {
-            "patients": suppressed(len(results)),
-            "status": _cells(statuses, len(results)),
-            "criteria": {cid: _cells(found, len(results)) for cid, found in outcomes.items()},
-        }
-    )
-
-
-def _cells(counts: Counter, total: int) -> dict[str, int | str]:
-    """Counts that add up to the total, suppressed as a column with that total."""
-    shown = column({"(total)": total, **dict(sorted(counts.items()))}, total="(total)")
-    del shown["(total)"]
-    return shown
+    return jsonify(screening_counts(found, exact=current_caller().may("investigator")))
 
 
 @screening.post("/validate")
