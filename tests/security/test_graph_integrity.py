@@ -14,11 +14,13 @@ TG = "PREFIX tg: <https://w3id.org/trialgraph/ontology#> "
 RUN = "https://w3id.org/trialgraph/graph/run/"
 ESC = "\\"
 
+ONTOLOGY = f"<{ONTOLOGY_GRAPH}>"
 WRITES_TO_OWN_GRAPHS = {
-    "insert-into-ontology": f"INSERT DATA {{ GRAPH <{ONTOLOGY_GRAPH}> {{ <urn:a> <urn:b> <urn:c> }} }}",
-    "rewrite-ontology": TG + f"DELETE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s tg:enrolledSubjectStatus ?o }} }} "
-    f"INSERT {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s tg:enrolledSubjectStatus 'candidate' }} }} "
-    f"WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s tg:enrolledSubjectStatus ?o }} }}",
+    "insert-into-ontology": f"INSERT DATA {{ GRAPH {ONTOLOGY} {{ <urn:a> <urn:b> <urn:c> }} }}",
+    "rewrite-ontology": TG
+    + f"DELETE {{ GRAPH {ONTOLOGY} {{ ?s tg:enrolledSubjectStatus ?o }} }} "
+    f"INSERT {{ GRAPH {ONTOLOGY} {{ ?s tg:enrolledSubjectStatus 'candidate' }} }} "
+    f"WHERE {{ GRAPH {ONTOLOGY} {{ ?s tg:enrolledSubjectStatus ?o }} }}",
     "with-shapes": f"WITH <{SHAPES_GRAPH}> DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o }}",
     "rewrite-a-run": TG + "DELETE { GRAPH ?g { ?a tg:eligibilityStatus ?s } } "
     "INSERT { GRAPH ?g { ?a tg:eligibilityStatus tg:eligible } } "
