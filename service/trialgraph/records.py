@@ -11,10 +11,11 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from rdflib import RDF, Graph, Literal
+from rdflib import RDF, Literal
 
 from trialgraph.fhir import PatientRecord, RecordError, map_fhir
 from trialgraph.namespaces import TG
+from trialgraph.rdf_terms import parse_graph
 
 RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
 SUFFIXES = (".json", *RDF_FORMATS)
@@ -61,9 +62,8 @@ def rdf_record(data: bytes, rdf_format: str, source: str, base: str | None = Non
     """Parse a record graph and find its patient; raise RecordError if that fails."""
     if rdf_format == "json-ld":
         refuse_remote_contexts(data, source)
-    graph = Graph()
     try:
-        graph.parse(data=data, format=rdf_format, publicID=base)
+        graph = parse_graph(data, rdf_format, base)
     except Exception as error:  # rdflib raises many unrelated types for bad syntax
         raise RecordError(source, "document", "syntax", f"not {rdf_format}: {error}") from None
     patients = sorted(graph.subjects(RDF.type, TG.Patient))

@@ -8,17 +8,15 @@ import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
-from trialgraph.fhir import PATIENT_BASE
 from trialgraph.graphs import ONTOLOGY_GRAPH
 from trialgraph.graphs import record_graph as record_graph_iri
-from trialgraph.namespaces import PREFIXES, TG
+from trialgraph.namespaces import TG
 from trialgraph.ontology import protocol_graph
 from trialgraph.screening import CRITERIA
-from trialgraph.sparql_results import graph_bytes
 from trialgraph.store import TrialStore
 from trialgraph.ui.dashboard import ui_query
 from trialgraph.ui.protocol import criteria
-from trialgraph.web.errors import NotFound
+from trialgraph.web.records_io import record_graph
 from trialgraph.web.screening import stored_result
 
 HIDDEN = {RDF.type, TG.aboutPatient, TG.sourceResource, TG.code, TG.patientId}
@@ -26,12 +24,6 @@ FACT_NAMES = """numericValue unit referenceHigh booleanValue codedValue consentS
     gender clinicalStatus verificationStatus therapyOutcome doseMg frequency period periodUnit
     route status effectiveDate onsetDate abatementDate startDate endDate"""
 FACT_ORDER = [TG[name] for name in FACT_NAMES.split()]
-RECORD_PREFIXES = {
-    **{prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
-    "skos": str(SKOS),
-    "xsd": str(XSD),
-    "patient": PATIENT_BASE,
-}
 
 
 @dataclass(frozen=True)
@@ -125,25 +117,6 @@ class Words:
             facts=facts,
             iri=iri,
         )
-
-
-def record_graph(store: TrialStore, patient_id: str) -> Graph:
-    """A stored patient's record as an rdflib graph; NotFound if there is none."""
-    triples = store.record(patient_id)
-    if not triples:
-        raise NotFound(f"no patient {patient_id!r}")
-    graph = Graph()
-    for prefix, namespace in RECORD_PREFIXES.items():
-        graph.bind(prefix, namespace)
-    return graph.parse(data=graph_bytes(triples, "application/n-triples"), format="nt")
-
-
-def record_bytes(store: TrialStore, patient_id: str, media_type: str) -> bytes:
-    """A stored patient's record in Turtle or JSON-LD; NotFound if there is none."""
-    triples = store.record(patient_id)
-    if not triples:
-        raise NotFound(f"no patient {patient_id!r}")
-    return graph_bytes(triples, media_type, RECORD_PREFIXES)
 
 
 def patient_page(store: TrialStore, patient_id: str) -> PatientPage:

@@ -36,7 +36,7 @@ from trialgraph.ui.dashboard import (
     grid_page,
     patient_rows,
 )
-from trialgraph.ui.patient import patient_page, record_bytes
+from trialgraph.ui.patient import patient_page
 from trialgraph.ui.protocol import criteria, criterion_labels, excluding_outcomes, study
 from trialgraph.ui.query import SUFFIXES, TABLE, run_query
 from trialgraph.ui.session import sign_in, sign_out
@@ -46,6 +46,7 @@ from trialgraph.web.audit import audit
 from trialgraph.web.auth import current_caller, require
 from trialgraph.web.context import services
 from trialgraph.web.errors import ApiError, BadRequest, NotFound
+from trialgraph.web.records_io import record_bytes
 from trialgraph.web.screening import stored_report
 
 RDF_DOWNLOADS = {"ttl": ("text/turtle", "turtle"), "jsonld": ("application/ld+json", "json-ld")}

@@ -4,26 +4,23 @@ A PUT maps and screens the record first; a record that fails is refused whole (4
 nothing of it is stored."""
 
 from flask import Blueprint, Response, jsonify, url_for
-from rdflib import Graph
 
 from trialgraph.fhir import RecordError
 from trialgraph.loading import put_records
-from trialgraph.sparql_results import graph_bytes
+from trialgraph.sparql_results import content_type
 from trialgraph.web.audit import audit
 from trialgraph.web.auth import requires
+from trialgraph.web.conneg import negotiate
 from trialgraph.web.context import services
 from trialgraph.web.errors import NotFound, Unprocessable
-from trialgraph.web.records_io import as_of_parameter, graph_response, record_from_request
+from trialgraph.web.records_io import (
+    RESPONSE_TYPES,
+    as_of_parameter,
+    record_bytes,
+    record_from_request,
+)
 
 patients = Blueprint("patients", __name__)
-
-
-def record_graph(patient_id: str) -> Graph:
-    """A stored patient's record as an rdflib graph; 404 if there is none."""
-    triples = services().store.record(patient_id)
-    if not triples:
-        raise NotFound(f"no patient {patient_id!r}")
-    return Graph().parse(data=graph_bytes(triples, "application/n-triples"), format="nt")
 
 
 @patients.get("/patients")
@@ -63,10 +60,11 @@ def put_patient(patient_id: str):
 @patients.get("/patients/<patient_id>")
 @requires("investigator")
 def get_patient(patient_id: str):
-    """A patient's record graph, in the RDF format asked for."""
-    graph = record_graph(patient_id)
+    """A patient's record graph, in the RDF format asked for (written by pyoxigraph)."""
+    media_type = negotiate(list(RESPONSE_TYPES))
+    body = record_bytes(services().store, patient_id, media_type)
     audit("read", [patient_id])
-    return graph_response(graph)
+    return Response(body, content_type=content_type(media_type))
 
 
 @patients.delete("/patients/<patient_id>")

@@ -1,16 +1,21 @@
-"""Patient records in request bodies (FHIR JSON or RDF, by Content-Type) and graphs in
-responses (RDF, by Accept)."""
+"""Patient records in request bodies (FHIR JSON or RDF, by Content-Type), stored records out
+(as rdflib graphs or bytes, both made from pyoxigraph's triples: linear in a literal's
+length), and graphs in responses (RDF, by Accept)."""
 
 from datetime import date
 
 from flask import Response, request
 from rdflib import Graph
+from rdflib.namespace import SKOS, XSD
 
-from trialgraph.fhir import PatientRecord, RecordError, map_fhir
+from trialgraph.fhir import PATIENT_BASE, PatientRecord, RecordError, map_fhir
+from trialgraph.namespaces import PREFIXES
+from trialgraph.rdf_terms import rdflib_graph
 from trialgraph.records import rdf_record
-from trialgraph.sparql_results import content_type
+from trialgraph.sparql_results import content_type, graph_bytes
+from trialgraph.store import TrialStore
 from trialgraph.web.conneg import negotiate
-from trialgraph.web.errors import BadRequest, Unprocessable, UnsupportedMediaType
+from trialgraph.web.errors import BadRequest, NotFound, Unprocessable, UnsupportedMediaType
 
 FHIR_TYPES = ("application/fhir+json", "application/json")
 RDF_TYPES = {
@@ -19,6 +24,32 @@ RDF_TYPES = {
     "application/ld+json": "json-ld",
 }
 RESPONSE_TYPES = {**RDF_TYPES, "application/rdf+xml": "xml"}
+RECORD_PREFIXES = {
+    **{prefix: str(namespace) for prefix, namespace in PREFIXES.items()},
+    "skos": str(SKOS),
+    "xsd": str(XSD),
+    "patient": PATIENT_BASE,
+}
+
+
+def _stored(store: TrialStore, patient_id: str) -> list:
+    triples = store.record(patient_id)
+    if not triples:
+        raise NotFound(f"no patient {patient_id!r}")
+    return triples
+
+
+def record_graph(store: TrialStore, patient_id: str) -> Graph:
+    """A stored patient's record as an rdflib graph; NotFound if there is none."""
+    graph = rdflib_graph(_stored(store, patient_id))
+    for prefix, namespace in RECORD_PREFIXES.items():
+        graph.bind(prefix, namespace)
+    return graph
+
+
+def record_bytes(store: TrialStore, patient_id: str, media_type: str) -> bytes:
+    """A stored patient's record in an RDF format (RESPONSE_TYPES); NotFound if there is none."""
+    return graph_bytes(_stored(store, patient_id), media_type, RECORD_PREFIXES)
 
 
 def record_from_request(source: str) -> PatientRecord:
