@@ -139,7 +139,10 @@ def load(paths: tuple[Path, ...], as_of: date) -> None:
     store.close()
     for error in refused:
         click.echo(f"refused: {error}", err=True)
-    click.echo(f"stored {stored} patient record(s) in {settings.data_dir}")
+    click.echo(
+        f"stored {stored} patient record(s) in {settings.data_dir}; refused {len(refused)}"
+        + (" (each named on standard error)" if refused else "")
+    )
     sys.exit(1 if refused else 0)
 
 

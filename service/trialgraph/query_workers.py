@@ -20,7 +20,7 @@ from multiprocessing.connection import Connection
 import pyoxigraph as ox
 
 from trialgraph.sandbox import SandboxError, deny_network, limit_memory
-from trialgraph.sparql_results import ask_bytes, graph_bytes, select_bytes
+from trialgraph.sparql_results import RESULT_TYPES, ask_bytes, graph_bytes, select_bytes
 
 PREFIXES = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
@@ -97,9 +97,15 @@ def run_job(store: ox.Store, job: Job) -> bytes:
     if len(rows) > job.max_rows:
         unit = "rows" if job.form == "SELECT" else "triples"
         raise TooManyRows(f"the answer has more than {job.max_rows} {unit}")
-    if job.form == "SELECT":
+    if job.form != "SELECT":
+        return graph_bytes(rows, job.media_type, PREFIXES)
+    if RESULT_TYPES[job.media_type] == ox.QueryResultsFormat.JSON:
         return select_bytes([v.value for v in answer.variables], rows, job.media_type)
-    return graph_bytes(rows, job.media_type, PREFIXES)
+    # pyoxigraph's JSON results reader stops at 16 MB: the other formats are written by
+    # pyoxigraph from a second run of the query, now known to be within the row limit
+    del rows
+    again = store.query(job.query, base_iri=job.base_iri, **options)
+    return again.serialize(format=RESULT_TYPES[job.media_type])
 
 
 def run_update(job: UpdateJob) -> bytes:

@@ -13,8 +13,9 @@ from pathlib import Path
 
 from rdflib import RDF, Literal
 
-from trialgraph.fhir import PatientRecord, RecordError, map_fhir
+from trialgraph.fhir import PatientRecord, RecordError
 from trialgraph.namespaces import TG
+from trialgraph.patient_ids import read_fhir
 from trialgraph.rdf_terms import parse_graph
 
 RDF_FORMATS = {".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
@@ -23,15 +24,20 @@ SUFFIXES = (".json", *RDF_FORMATS)
 
 def read_records(paths: list[Path]) -> Iterator[PatientRecord | RecordError]:
     """Yield the record, or the error, of each record file in the given files and folders."""
+    return (item for _, item in read_record_files(paths))
+
+
+def read_record_files(paths: list[Path]) -> Iterator[tuple[str, PatientRecord | RecordError]]:
+    """Yield each record file in the given files and folders with its record, or error."""
     for path in map(Path, paths):
         if not path.exists():
-            yield RecordError(str(path), "file", "path", "no such file or folder")
+            yield str(path), RecordError(str(path), "file", "path", "no such file or folder")
             continue
         for file in record_files(path) if path.is_dir() else [path]:
             try:
-                yield read_record(file)
+                yield str(file), read_record(file)
             except RecordError as error:
-                yield error
+                yield str(file), error
 
 
 def record_files(folder: Path) -> list[Path]:
@@ -54,7 +60,7 @@ def read_record(path: Path) -> PatientRecord:
     except OSError as error:
         raise RecordError(source, "file", "path", f"cannot be read: {error.strerror}") from None
     if suffix == ".json":
-        return map_fhir(data, source)
+        return read_fhir(data, source)
     return rdf_record(data, RDF_FORMATS[suffix], source, base=path.resolve().as_uri())
 
 

@@ -62,7 +62,12 @@ def wants_json() -> bool:
 def local_target(target: str | None) -> str:
     """`target` if it is a path of this workspace, else the workspace's start page."""
     parts = urlsplit(target or "")
-    if parts.scheme or parts.netloc or not parts.path.startswith(ui.url_prefix + "/"):
+    if (
+        parts.scheme
+        or parts.netloc
+        or not parts.path.startswith(ui.url_prefix + "/")
+        or any(ord(char) < 0x20 or ord(char) == 0x7F for char in target or "")
+    ):
         return url_for("ui.home")
     return target
 

@@ -6,8 +6,9 @@ names the file, resource, field and what is wrong."""
 from dataclasses import dataclass
 from datetime import date
 
-from trialgraph.fhir import PatientRecord, RecordError, map_fhir
+from trialgraph.fhir import PatientRecord, RecordError
 from trialgraph.loading import put_records
+from trialgraph.patient_ids import read_fhir
 from trialgraph.records import RDF_FORMATS, SUFFIXES, rdf_record
 from trialgraph.store import TrialStore
 
@@ -30,7 +31,7 @@ def read_upload(filename: str, data: bytes) -> PatientRecord:
     """The record in an uploaded file, by its suffix; raise RecordError if refused."""
     suffix = "." + filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if suffix == ".json":
-        return map_fhir(data, filename)
+        return read_fhir(data, filename)
     if suffix in RDF_FORMATS:
         return rdf_record(data, RDF_FORMATS[suffix], filename)
     expected = f"not a record file ({', '.join(SUFFIXES)})"

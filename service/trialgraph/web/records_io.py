@@ -8,8 +8,9 @@ from flask import Response, request
 from rdflib import Graph
 from rdflib.namespace import SKOS, XSD
 
-from trialgraph.fhir import PATIENT_BASE, PatientRecord, RecordError, map_fhir
+from trialgraph.fhir import PATIENT_BASE, PatientRecord, RecordError
 from trialgraph.namespaces import PREFIXES
+from trialgraph.patient_ids import check_record, read_fhir
 from trialgraph.rdf_terms import rdflib_graph
 from trialgraph.records import rdf_record
 from trialgraph.sparql_results import content_type, graph_bytes
@@ -57,9 +58,14 @@ def record_from_request(source: str) -> PatientRecord:
     data = request.get_data()
     try:
         if request.mimetype in FHIR_TYPES:
-            return map_fhir(data, source)
-        if request.mimetype in RDF_TYPES:
-            return rdf_record(data, RDF_TYPES[request.mimetype], source)
+            record = read_fhir(data, source)
+        elif request.mimetype in RDF_TYPES:
+            record = rdf_record(data, RDF_TYPES[request.mimetype], source)
+        else:
+            record = None
+        if record is not None:
+            check_record(record, source)
+            return record
     except RecordError as error:
         raise Unprocessable(f"record refused, nothing stored: {error}") from None
     offered = ", ".join([*FHIR_TYPES, *RDF_TYPES])
