@@ -53,7 +53,7 @@ def loaded(tmp_path_factory):
 
 
 def test_load_stores_every_good_record_and_names_each_refused_one(loaded):
-    result, data = loaded
+    result, _ = loaded
     assert result.returncode == 1, result.stderr
     assert "Traceback" not in result.stderr
     for name in BAD:
@@ -61,15 +61,11 @@ def test_load_stores_every_good_record_and_names_each_refused_one(loaded):
     assert "stored 3" in result.stdout and f"refused {len(BAD)}" in result.stdout, result.stdout
 
 
-def test_every_stored_patient_can_be_read_and_erased(loaded, tmp_path):
-    from tests.conftest import make_app
+def test_every_stored_patient_can_be_read_and_erased(loaded):
+    from trialgraph.app import create_app
     from trialgraph.settings import Settings
 
     _, data = loaded
-    app = make_app(tmp_path / "unused", patients=())
-    app.extensions["trialgraph"].close()
-    from trialgraph.app import create_app
-
     app = create_app(Settings(data_dir=data, query_workers=1))
     try:
         client = app.test_client()

@@ -69,7 +69,9 @@ def test_a_control_character_in_the_sign_in_target_is_no_500(app, target):
 def test_an_answer_over_16_mb_is_answered(tmp_path):
     from tests.conftest import make_app
 
-    app = make_app(tmp_path / "data", patients=(), max_upload_bytes=30_000_000)
+    app = make_app(
+        tmp_path / "data", patients=(), max_upload_bytes=30_000_000, max_literal_bytes=10**7
+    )
     try:
         client = app.test_client()
         big = "x" * 9_000_000

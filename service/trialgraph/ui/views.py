@@ -46,6 +46,7 @@ from trialgraph.web.audit import audit
 from trialgraph.web.auth import current_caller, require
 from trialgraph.web.context import services
 from trialgraph.web.errors import ApiError, BadRequest, NotFound
+from trialgraph.web.rdf_bodies import within_limits
 from trialgraph.web.records_io import record_bytes
 from trialgraph.web.screening import stored_report
 
@@ -163,6 +164,7 @@ def records(fmt: str) -> Response:
     as_of, store = _as_of(request.form.get("as_of", "")), services().store
     try:
         found = read_upload(upload.filename, upload.read())
+        within_limits(found.triples)
         created = store_upload(store, found, as_of)
     except RecordError as error:
         refusal = {"refused": Refusal.of(error), "stored": False}

@@ -6,7 +6,9 @@ import pyoxigraph as ox
 from flask import request
 from werkzeug.datastructures import FileStorage
 
-from trialgraph.web.errors import BadRequest, UnsupportedMediaType
+from trialgraph.content_limits import TooMuchContent, check_content, refuse_doctype
+from trialgraph.web.context import services
+from trialgraph.web.errors import BadRequest, PayloadTooLarge, UnsupportedMediaType
 
 RDF_FORMATS = {
     "text/turtle": ox.RdfFormat.TURTLE,
@@ -29,14 +31,28 @@ def _checked_type(mimetype: str, params: dict[str, str]) -> str:
 
 
 def parse_triples(data: bytes, media_type: str, base_iri: str) -> list[ox.Triple]:
-    """The triples of an RDF document; raise BadRequest with the parser's message."""
+    """The triples of an RDF document, within the content limits; raise BadRequest with the
+    parser's message, PayloadTooLarge over a limit (trialgraph.content_limits)."""
     try:
+        if RDF_FORMATS[media_type] == ox.RdfFormat.RDF_XML:
+            refuse_doctype(data)
         quads = ox.parse(
             data, format=RDF_FORMATS[media_type], base_iri=base_iri, without_named_graphs=True
         )
-        return [quad.triple for quad in quads]
+        triples = [quad.triple for quad in quads]
     except (SyntaxError, ValueError) as error:
         raise BadRequest(f"the {media_type} body does not parse: {error}") from None
+    within_limits(triples)
+    return triples
+
+
+def within_limits(triples) -> None:
+    """Raise PayloadTooLarge if parsed triples are over the settings' content limits."""
+    settings = services().settings
+    try:
+        check_content(triples, settings.max_triples, settings.max_literal_bytes)
+    except TooMuchContent as error:
+        raise PayloadTooLarge(f"the body holds {error}") from None
 
 
 def _part_triples(part: FileStorage, base_iri: str) -> list[ox.Triple]:

@@ -17,6 +17,7 @@ from trialgraph.sparql_results import content_type, graph_bytes
 from trialgraph.store import TrialStore
 from trialgraph.web.conneg import negotiate
 from trialgraph.web.errors import BadRequest, NotFound, Unprocessable, UnsupportedMediaType
+from trialgraph.web.rdf_bodies import within_limits
 
 FHIR_TYPES = ("application/fhir+json", "application/json")
 RDF_TYPES = {
@@ -65,6 +66,7 @@ def record_from_request(source: str) -> PatientRecord:
             record = None
         if record is not None:
             check_record(record, source)
+            within_limits(record.triples)
             return record
     except RecordError as error:
         raise Unprocessable(f"record refused, nothing stored: {error}") from None
