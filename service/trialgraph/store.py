@@ -41,7 +41,14 @@ from trialgraph.screening import (
     outcome_row,
 )
 from trialgraph.shapes import shapes_graph
-from trialgraph.store_location import live_path, make_live, new_copy_path, remove_stale
+from trialgraph.store_location import (
+    WAL_LIMIT,
+    live_path,
+    make_live,
+    new_copy_path,
+    remove_stale,
+    wal_bytes,
+)
 
 PREFIXES = {"tg": str(TG)}
 _RUNS_ONLY = f'FILTER(STRSTARTS(STR(?run), "{RUN_BASE}"))'
@@ -349,8 +356,9 @@ class TrialStore:
         self, update: str, prefixes: dict[str, str] | None = PREFIXES, base_iri: str | None = None
     ) -> None:
         self._store.update(update, prefixes=prefixes, base_iri=base_iri)
-        self._store.flush()  # keep the write-ahead log short (README, Decisions)
         self.generation += 1
+        if wal_bytes(self._live) > WAL_LIMIT:  # README, Decisions: the write-ahead log
+            self._store.flush()
 
     # --- snapshots for query workers ------------------------------------------------------
 

@@ -1,6 +1,6 @@
-"""Where the live store is on disk. A SPARQL Update runs on a copy of the store (a checkpoint,
-made with hard links) in a worker that can be stopped at the deadline; when it has finished,
-the copy becomes the live store. The store folder setting (`<DATA_DIR>/store`) is the root:
+"""Where the live store is on disk, and how big its write-ahead log is. A SPARQL Update runs
+on a copy of the store (a checkpoint, made with hard links) in a worker that can be stopped at
+the deadline; when it has finished, the copy becomes the live store. The store folder setting (`<DATA_DIR>/store`) is the root:
 the live store is the root itself until a copy replaces it, then the folder named in
 `<root>.live` (written whole with a rename, so a crash leaves the old or the new one live,
 never a mix); copies that never became live are removed when the store opens.
@@ -10,6 +10,16 @@ import os
 import shutil
 import uuid
 from pathlib import Path
+
+# RocksDB keeps its write-ahead log until the memory tables are written out, and Oxigraph's
+# are large: 2,000 re-PUTs of 300 patients grew the log to 1.8 GB. Past this size the store
+# is flushed, which writes the tables out and lets RocksDB drop the old log.
+WAL_LIMIT = 32 * 1024 * 1024
+
+
+def wal_bytes(folder: Path) -> int:
+    """The size of the store's write-ahead log files."""
+    return sum(entry.stat().st_size for entry in os.scandir(folder) if entry.name.endswith(".log"))
 
 
 def _pointer(root: Path) -> Path:
