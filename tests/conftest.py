@@ -53,7 +53,13 @@ def make_app(folder: Path, patients=SERVICE_PATIENTS, **settings):
     from trialgraph.settings import Settings
     from trialgraph.store import open_store
 
-    options = {"query_timeout": 20.0, "query_workers": 2, **settings}
+    # the test client's requests are for http://localhost/
+    options = {
+        "query_timeout": 20.0,
+        "query_workers": 2,
+        "public_base_url": "http://localhost",
+        **settings,
+    }
     config = Settings(data_dir=folder, **options)
     store = open_store(config.store_dir, config.snapshots_dir)
     if patients:

@@ -4,7 +4,7 @@ answered, and `trialgraph serve` keeping its data across a restart."""
 
 import json
 import os
-import re
+import stat
 import subprocess
 import sys
 import threading
@@ -19,7 +19,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 from waitress.server import create_server
 
-from tests.conftest import make_app, tokens_of
+from tests.conftest import bearer, make_app, tokens_of
 
 CRITERIA = (
     "PREFIX tg: <https://w3id.org/trialgraph/ontology#> "
@@ -92,14 +92,15 @@ def slow_server(tmp_path):
     app = make_app(tmp_path / "data", patients=(), query_timeout=2.0, query_workers=2)
     server = create_server(app, host="127.0.0.1", port=0, threads=4)
     threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}"
+    yield f"http://127.0.0.1:{server.effective_port}", bearer(app, "investigator")
     server.close()
     app.extensions["trialgraph"].close()
 
 
-def get(url: str, query: str) -> tuple[int, bytes, float]:
+def get(url: str, query: str, headers: dict | None = None) -> tuple[int, bytes, float]:
     start = time.monotonic()
-    request = urllib.request.Request(f"{url}/sparql?" + urllib.parse.urlencode({"query": query}))
+    path = f"{url}/sparql?" + urllib.parse.urlencode({"query": query})
+    request = urllib.request.Request(path, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.read(), time.monotonic() - start
@@ -108,11 +109,13 @@ def get(url: str, query: str) -> tuple[int, bytes, float]:
 
 
 def test_a_slow_query_is_cancelled_while_another_is_answered(slow_server):
+    slow_server, investigator = slow_server
     answers = {}
     slow = threading.Thread(target=lambda: answers.setdefault("slow", get(slow_server, CROSS_JOIN)))
     slow.start()
     time.sleep(0.3)
-    status, body, _ = get(slow_server, CRITERIA)
+    # another caller: callers without a token share all workers but one (fair sharing)
+    status, body, _ = get(slow_server, CRITERIA, investigator)
     assert status == 200 and b"IN1" in body
     assert slow.is_alive(), "the quick query was answered only after the slow one ended"
     slow.join(30)
@@ -168,7 +171,7 @@ def test_a_closed_app_keeps_no_file_open(tmp_path):
     assert open_files() <= before + 2
 
 
-def test_serve_prints_tokens_once_and_keeps_data_across_a_restart(tmp_path):
+def test_serve_writes_tokens_to_a_private_file_and_keeps_data_across_a_restart(tmp_path):
     data, port = tmp_path / "data", free_port()
     url = f"http://127.0.0.1:{port}"
     first = serve(data, port)
@@ -177,7 +180,10 @@ def test_serve_prints_tokens_once_and_keeps_data_across_a_restart(tmp_path):
     finally:
         first.terminate()
         output = first.communicate(timeout=20)[0].decode()
-    tokens = dict(re.findall(r"^\s+(\w+)\s+(tg-\S+)$", output, re.MULTILINE))
+    assert "tg-" not in output, "a token was printed"
+    demo = data / "demo-tokens.txt"
+    assert str(demo) in output and stat.S_IMODE(demo.stat().st_mode) == 0o600
+    tokens = dict(line.split(" ", 1) for line in demo.read_text().splitlines())
     assert set(tokens) == {"aggregate", "investigator", "writer", "admin"}, output
     assert f"{url}/sparql" in output
 

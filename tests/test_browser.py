@@ -57,8 +57,9 @@ def server(tmp_path_factory):
     bundles = str(folder / "bundles")
     trialgraph("generate", str(DEMO_PATIENTS), bundles, "--seed", "1", "--as-of", AS_OF, env=env)
     trialgraph("load", bundles, "--as-of", AS_OF, env=env)
-    printed = trialgraph("token", "aggregate", env=env)
-    tokens = dict(re.findall(r"new demo token \((\w+)\): (\S+)", printed))
+    trialgraph("token", "aggregate", env=env)  # the first one also makes the demo tokens
+    demo = (folder / "data" / "demo-tokens.txt").read_text(encoding="utf-8")
+    tokens = dict(line.split(" ", 1) for line in demo.splitlines())
     port = free_port()
     env["TRIALGRAPH_PORT"] = str(port)
     command = [str(Path(sys.executable).parent / "trialgraph"), "serve"]

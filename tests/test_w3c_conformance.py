@@ -17,6 +17,7 @@ suffice. The Service Description is public and read without a token.
 import csv
 import io
 import threading
+from dataclasses import replace
 from http.client import HTTPConnection, HTTPMessage
 from urllib.parse import urlencode, urlsplit
 
@@ -88,8 +89,12 @@ def server(tmp_path_factory):
 
     app = make_app(tmp_path_factory.mktemp("w3c") / "data", patients=())
     wsgi = create_server(app, host="127.0.0.1", port=0, threads=4)
+    # the Graph Store tests name graphs by their request URL: the server's public base URL
+    resources = app.extensions["trialgraph"]
+    url = f"http://127.0.0.1:{wsgi.effective_port}"
+    resources.settings = replace(resources.settings, public_base_url=url)
     threading.Thread(target=wsgi.run, daemon=True).start()
-    yield Server(f"http://127.0.0.1:{wsgi.effective_port}", tokens_of(app))
+    yield Server(url, tokens_of(app))
     wsgi.close()
     app.extensions["trialgraph"].close()
 

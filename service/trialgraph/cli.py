@@ -1,6 +1,7 @@
 """The `trialgraph` command."""
 
 import json
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -12,6 +13,7 @@ import waitress
 from trialgraph.app import create_app
 from trialgraph.check import run_checks
 from trialgraph.loading import load_paths
+from trialgraph.private_files import make_private, write_private
 from trialgraph.report import results_graph, results_table
 from trialgraph.screening import (
     BatchScreening,
@@ -23,6 +25,8 @@ from trialgraph.settings import Settings, SettingsError
 from trialgraph.store import StoreError, TrialStore, open_store
 from trialgraph.synthetic import write_bundles
 from trialgraph.web.auth import ROLES, Tokens
+
+DEMO_TOKENS = "demo-tokens.txt"
 
 
 def as_of_option(help_text: str):
@@ -124,6 +128,7 @@ def store_from_env() -> tuple[Settings, TrialStore]:
     """The settings from the environment and the store they name (usage error if bad)."""
     try:
         settings = Settings.from_env()
+        make_private(settings.data_dir)
         return settings, open_store(settings.store_dir, settings.snapshots_dir)
     except (SettingsError, StoreError) as error:
         raise click.UsageError(str(error)) from None
@@ -156,12 +161,11 @@ def serve() -> None:
         raise click.UsageError(f"cannot start: {error}") from None
     created = app.extensions["trialgraph"].tokens.created
     if created:
-        click.echo(f"new tokens, written as hashes to {settings.tokens_path}; shown only now:")
-        for role, token in created.items():
-            click.echo(f"  {role:<13} {token}")
+        written = write_demo_tokens(settings, created)
+        click.echo(f"new demo tokens, one per role, in {written} (readable only by you)")
     else:
-        click.echo("tokens: as shown at the first start; `trialgraph token ROLE` makes another")
-    base = f"http://{settings.host}:{settings.port}"
+        click.echo("tokens: `trialgraph token ROLE` makes another, `trialgraph revoke` removes")
+    base = settings.base_url
     click.echo(
         f"TrialGraph serves {len(store.patient_ids())} patients: SPARQL on {base}/sparql, "
         f"the workspace on {base}/ui/ (sign in with a token)"
@@ -169,16 +173,47 @@ def serve() -> None:
     waitress.serve(app, host=settings.host, port=settings.port, threads=8, ident="trialgraph")
 
 
+def _tokens() -> tuple[Settings, Tokens]:
+    try:
+        settings = Settings.from_env()
+        make_private(settings.data_dir)
+        return settings, Tokens.open(settings.tokens_path)
+    except (SettingsError, ValueError) as error:
+        raise click.UsageError(str(error)) from None
+
+
+def write_demo_tokens(settings: Settings, created: dict[str, str]) -> Path:
+    """Write new demo tokens to a file only the owner can read; return where."""
+    path = settings.data_dir / DEMO_TOKENS
+    write_private(path, "".join(f"{role} {token}\n" for role, token in created.items()))
+    return path
+
+
 @main.command()
 @click.argument("role", type=click.Choice(ROLES))
 @click.option("--name", default=None, help="Who the token is for (default: the role).")
 def token(role: str, name: str | None) -> None:
-    """Make a new API token for a role and print it (only its hash is kept)."""
-    try:
-        settings = Settings.from_env()
-        tokens = Tokens.open(settings.tokens_path)
-    except (SettingsError, ValueError) as error:
-        raise click.UsageError(str(error)) from None
-    for made_role, made in tokens.created.items():
-        click.echo(f"new demo token ({made_role}): {made}")
-    click.echo(tokens.add(name or role, role))
+    """Make a new API token for a role, written to a file only you can read (only its hash is
+    kept); the file's name is printed, never the token."""
+    settings, tokens = _tokens()
+    if tokens.created:
+        written = write_demo_tokens(settings, tokens.created)
+        click.echo(f"new demo tokens, one per role, in {written}")
+    name = name or role
+    if not re.fullmatch(r"[\w.-]{1,64}", name):
+        raise click.UsageError(f"a token name is letters, digits, '.', '-' or '_', not {name!r}")
+    path = settings.data_dir / f"token-{name}.txt"
+    write_private(path, tokens.add(name, role) + "\n")
+    click.echo(f"new {role} token {name!r} in {path} (readable only by you)")
+
+
+@main.command()
+@click.argument("name")
+def revoke(name: str) -> None:
+    """Remove the tokens of this name: requests and signed-in pages with them are refused at
+    once."""
+    _, tokens = _tokens()
+    removed = tokens.remove(name)
+    if not removed:
+        raise click.UsageError(f"no token named {name!r}")
+    click.echo(f"removed {removed} token(s) named {name!r}")

@@ -1,9 +1,11 @@
-"""Where the live store is on disk, and how big its write-ahead log is. A SPARQL Update runs
-on a copy of the store (a checkpoint, made with hard links) in a worker that can be stopped at
-the deadline; when it has finished, the copy becomes the live store. The store folder setting (`<DATA_DIR>/store`) is the root:
-the live store is the root itself until a copy replaces it, then the folder named in
-`<root>.live` (written whole with a rename, so a crash leaves the old or the new one live,
-never a mix); copies that never became live are removed when the store opens.
+"""Where the live store is on disk, and how big its write-ahead log is.
+
+A SPARQL Update runs on a copy of the store (a checkpoint, made with hard links) in a worker
+that can be stopped at the deadline; when it has finished, the copy becomes the live store.
+The store folder setting (`<DATA_DIR>/store`) is the root: the live store is the root itself
+until a copy replaces it, then the folder named in `<root>.live` (written whole with a rename,
+so a crash leaves the old or the new one live, never a mix); copies that never became live are
+removed when the store opens.
 """
 
 import os

@@ -2,8 +2,9 @@
 every form POST against cross-site request forgery (CSRF).
 
 The cookie is Flask's signed session (HttpOnly, SameSite=Lax, valid for SESSION_LIFETIME). It
-holds the SHA-256 hash of the token, never the token, and each request looks that hash up in
-the tokens file again, so a token removed from the file signs its sessions out. A request
+holds a session id, never the token: the server keeps the session (trialgraph.web.sessions),
+so signing out ends it for every copy of the cookie, and each request looks the session's token
+hash up in the tokens file again, so a token removed from the file signs its sessions out. A request
 that sends `Authorization: Bearer <token>` is that token's caller instead (scripts reading
 the JSON twins) and needs no CSRF token, since a browser never adds that header by itself.
 """
@@ -62,14 +63,19 @@ def _digest(token: str) -> str:
 
 
 def _session_caller() -> Caller:
-    """The caller whose token hash the session holds, if that token still exists."""
-    digest = session.get("token")
-    if not digest:
+    """The caller of the server's session the cookie names, if that token still exists."""
+    sid = session.get("sid")
+    digest = services().sessions.token_of(sid) if sid else None
+    if digest is None:
+        session.pop("sid", None)
         return ANONYMOUS
-    for entry in services().tokens.entries:
+    tokens = services().tokens
+    tokens.refresh()
+    for entry in tokens.entries:
         if hmac.compare_digest(entry["sha256"], digest):
             return Caller(entry["name"], entry["role"])
-    session.pop("token", None)
+    services().sessions.end(sid)
+    session.pop("sid", None)
     return ANONYMOUS
 
 
@@ -110,13 +116,15 @@ def sign_in(token: str) -> Caller | None:
     if caller is None:
         return None
     session.clear()
-    session["token"] = _digest(token.strip())
+    session["sid"] = services().sessions.start(_digest(token.strip()))
     session[CSRF_FIELD] = secrets.token_urlsafe(32)
     g.caller = caller
     return caller
 
 
 def sign_out() -> None:
-    """End the session."""
+    """End the session, on the server too."""
+    if session.get("sid"):
+        services().sessions.end(session["sid"])
     session.clear()
     g.caller = ANONYMOUS

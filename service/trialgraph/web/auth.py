@@ -10,7 +10,6 @@ whose text is known only to the process that made it (`Tokens.created`).
 import hashlib
 import hmac
 import json
-import os
 import secrets
 from dataclasses import dataclass, field
 from functools import wraps
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from flask import current_app, g, request
 
+from trialgraph.private_files import write_private
 from trialgraph.web.errors import Forbidden, Unauthorized
 
 ROLES = ("aggregate", "investigator", "writer", "admin")
@@ -42,43 +42,68 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def _read_entries(path: Path) -> list[dict]:
+    entries = json.loads(path.read_text(encoding="utf-8"))["tokens"]
+    bad = [e for e in entries if e.get("role") not in ROLES or not e.get("sha256")]
+    if bad:
+        raise ValueError(f"{path}: tokens without a known role or hash: {bad}")
+    return entries
+
+
 @dataclass
 class Tokens:
-    """The tokens file: name, role and hash of each token."""
+    """The tokens file: name, role and hash of each token. The file is read again when it
+    changes, so a token removed from it (`trialgraph revoke`) is refused at once."""
 
     path: Path
     entries: list[dict] = field(default_factory=list)
     created: dict[str, str] = field(default_factory=dict)
+    _stamp: int = 0
 
     @classmethod
     def open(cls, path: Path) -> "Tokens":
         """Read the tokens file, or create it with a demo token per role."""
         if path.exists():
-            entries = json.loads(path.read_text(encoding="utf-8"))["tokens"]
-            bad = [e for e in entries if e.get("role") not in ROLES or not e.get("sha256")]
-            if bad:
-                raise ValueError(f"{path}: tokens without a known role or hash: {bad}")
-            return cls(path, entries)
+            return cls(path, _read_entries(path), _stamp=path.stat().st_mtime_ns)
         tokens = cls(path)
         for role in ROLES:
             tokens.created[role] = tokens.add(f"demo-{role}", role)
         return tokens
+
+    def refresh(self) -> None:
+        """Read the file again if it has changed since it was read or written."""
+        try:
+            stamp = self.path.stat().st_mtime_ns
+        except FileNotFoundError:
+            return
+        if stamp != self._stamp:
+            self.entries, self._stamp = _read_entries(self.path), stamp
+
+    def _save(self) -> None:
+        write_private(self.path, json.dumps({"tokens": self.entries}, indent=1))
+        self._stamp = self.path.stat().st_mtime_ns
+
+    def remove(self, name: str) -> int:
+        """Remove the tokens of this name; return how many there were."""
+        self.refresh()
+        kept = [entry for entry in self.entries if entry["name"] != name]
+        removed, self.entries = len(self.entries) - len(kept), kept
+        self._save()
+        return removed
 
     def add(self, name: str, role: str) -> str:
         """Make a new token for a role, save its hash, and return its text."""
         if role not in ROLES:
             raise ValueError(f"unknown role {role!r}; roles: {', '.join(ROLES)}")
         token = f"tg-{role}-{secrets.token_urlsafe(24)}"
+        self.refresh()
         self.entries.append({"name": name, "role": role, "sha256": _digest(token)})
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({"tokens": self.entries}, indent=1)
-        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as file:
-            file.write(text)
+        self._save()
         return token
 
     def caller(self, token: str) -> Caller | None:
         """The caller a token belongs to, or None."""
+        self.refresh()
         digest = _digest(token)
         for entry in self.entries:
             if hmac.compare_digest(entry["sha256"], digest):

@@ -12,6 +12,7 @@ from trialgraph.settings import Settings
 from trialgraph.store import TrialStore
 from trialgraph.web.audit import AuditLog
 from trialgraph.web.auth import Tokens
+from trialgraph.web.sessions import Sessions
 
 
 @dataclass
@@ -24,6 +25,7 @@ class Services:
     audit: AuditLog
     workers: WorkerPool
     fair_share: FairShare
+    sessions: Sessions
 
     def close(self) -> None:
         """Stop the query workers and flush the store; from then on the exit hook no longer

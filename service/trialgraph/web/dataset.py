@@ -3,7 +3,7 @@
 token that may see counts), the ontology at `/ontology` and the shapes at `/shapes` (Turtle,
 or another RDF format by `Accept`)."""
 
-from flask import Blueprint, url_for
+from flask import Blueprint
 
 from trialgraph.aggregates import PATIENTS, current_release
 from trialgraph.metadata import Counts, Links, statistics, void_graph
@@ -12,6 +12,7 @@ from trialgraph.shapes import shapes_graph
 from trialgraph.web.auth import current_caller
 from trialgraph.web.context import services
 from trialgraph.web.records_io import graph_response
+from trialgraph.web.urls import external_url_for
 
 dataset = Blueprint("dataset", __name__)
 
@@ -36,10 +37,10 @@ def _counts() -> Counts:
 def void():
     """The VoID and DCAT description of the dataset."""
     links = Links(
-        document=url_for("dataset.void", _external=True),
-        endpoint=url_for("sparql.query", _external=True),
-        ontology=url_for("dataset.ontology", _external=True),
-        shapes=url_for("dataset.shapes", _external=True),
+        document=external_url_for("dataset.void"),
+        endpoint=external_url_for("sparql.query"),
+        ontology=external_url_for("dataset.ontology"),
+        shapes=external_url_for("dataset.shapes"),
     )
     graph = void_graph(statistics(services().store), links, _counts())
     return graph_response(graph, VOID_TYPES)

@@ -17,7 +17,7 @@ import uuid
 from urllib.parse import quote
 
 import pyoxigraph as ox
-from flask import Blueprint, Response, request, url_for
+from flask import Blueprint, Response, request
 
 from trialgraph.graphs import GRAPH_BASE, PUBLIC_GRAPHS, RUN_BASE, patient_of
 from trialgraph.sparql_results import content_type, graph_bytes
@@ -27,6 +27,7 @@ from trialgraph.web.conneg import negotiate
 from trialgraph.web.context import services
 from trialgraph.web.errors import BadRequest, Conflict, NotFound
 from trialgraph.web.rdf_bodies import RDF_FORMATS, body_triples
+from trialgraph.web.urls import external_url_for, request_url
 
 graph_store = Blueprint("graph_store", __name__)
 
@@ -55,7 +56,7 @@ def direct(name: str) -> Response:
     """A graph named by its URL."""
     if "graph" in request.args or "default" in request.args:
         raise BadRequest("a graph named by its URL takes no graph or default parameter")
-    return _handle(_absolute(request.base_url))
+    return _handle(_absolute(request_url()))
 
 
 def _absolute(iri: str) -> str:
@@ -77,7 +78,7 @@ def _handle(graph: str | None) -> Response:
             raise NotFound(f"no graph {_label(graph)}")
         _audit("delete", graph)
         return Response(status=204)
-    triples = body_triples(graph or request.base_url, multipart=request.method == "POST")
+    triples = body_triples(graph or request_url(), multipart=request.method == "POST")
     new = services().store.put_graph(graph, triples, replace=request.method == "PUT")
     _audit("write", graph)
     return Response(status=201 if new else 204)
@@ -98,7 +99,7 @@ def _read(graph: str | None) -> Response:
 
 def _create() -> Response:
     require("writer")
-    graph = url_for("graph_store.direct", name=uuid.uuid4().hex, _external=True)
+    graph = external_url_for("graph_store.direct", name=uuid.uuid4().hex)
     services().store.put_graph(graph, body_triples(graph, multipart=True), replace=True)
     _audit("write", graph)
     return Response(status=201, headers={"Location": graph})

@@ -3,7 +3,7 @@
 A PUT maps and screens the record first; a record that fails is refused whole (422) and
 nothing of it is stored."""
 
-from flask import Blueprint, Response, jsonify, url_for
+from flask import Blueprint, Response, jsonify
 
 from trialgraph.fhir import RecordError
 from trialgraph.loading import put_records
@@ -19,6 +19,7 @@ from trialgraph.web.records_io import (
     record_bytes,
     record_from_request,
 )
+from trialgraph.web.urls import external_url_for
 
 patients = Blueprint("patients", __name__)
 
@@ -53,7 +54,8 @@ def put_patient(patient_id: str):
     response = jsonify({"patient": patient_id, "created": not existed, "screening": results})
     response.status_code = 200 if existed else 201
     if not existed:
-        response.headers["Location"] = url_for("patients.get_patient", patient_id=patient_id)
+        location = external_url_for("patients.get_patient", patient_id=patient_id)
+        response.headers["Location"] = location
     return response
 
 

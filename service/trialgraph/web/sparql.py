@@ -39,6 +39,7 @@ from trialgraph.web.errors import (
     UnsupportedMediaType,
 )
 from trialgraph.web.limits import run_job
+from trialgraph.web.urls import request_url
 
 sparql = Blueprint("sparql", __name__)
 
@@ -121,7 +122,7 @@ def query():
     def offers(form: str) -> str:
         return negotiate(list(RESULT_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES))
 
-    _, media_type, body = answer(text, params, caller, offers, base_iri=request.base_url)
+    _, media_type, body = answer(text, params, caller, offers, base_iri=request_url())
     return Response(body, content_type=content_type(media_type))
 
 
@@ -199,7 +200,7 @@ def update():
             resources.workers,
             text,
             dataset,
-            base_iri=request.base_url,
+            base_iri=request_url(),
             allowlist=settings.service_allowlist,
             timeout=settings.query_timeout,
         )
@@ -227,7 +228,7 @@ def description() -> Response:
     if media_type == "text/html":
         page = files("trialgraph.web").joinpath("query.html").read_text(encoding="utf-8")
         return Response(page, content_type=content_type(media_type))
-    endpoint = request.base_url
+    endpoint = request_url()
     formats = " , ".join(f"<{f.iri}>" for f in {*RESULT_TYPES.values(), *GRAPH_TYPES.values()})
     turtle = f"""
 @prefix sd: <http://www.w3.org/ns/sparql-service-description#> .
