@@ -37,3 +37,13 @@ def test_document_is_served_without_a_token(client):
     response = client.get("/openapi.json")
     assert response.status_code == 200
     assert response.json["openapi"].startswith("3.1")
+
+
+def test_every_operation_has_its_own_operation_id():
+    ids = [
+        operation.get("operationId")
+        for item in openapi_document()["paths"].values()
+        for method, operation in item.items()
+        if method in ("get", "head", "put", "post", "delete")
+    ]
+    assert None not in ids and len(set(ids)) == len(ids), ids

@@ -36,15 +36,17 @@ def main(patients: int, puts: int) -> None:
         for start in range(0, patients, 50):
             put_records(store, records[start : start + 50], as_of)
         before = size_mb(data)
-        started = time.monotonic()
+        started, peak = time.monotonic(), before
         for index in range(puts):
             put_records(store, [records[index % patients]], as_of)
+            if index % 50 == 49:
+                peak = max(peak, size_mb(data))
         took = time.monotonic() - started
         after = size_mb(data)
         store.close()
         del store
-        print(f"{patients} patients: {before:.0f} MB; after {puts} re-PUTs: {after:.0f} MB "
-              f"({took:.0f} s, {puts / took:.1f} PUTs/s)")
+        print(f"{patients} patients: {before:.0f} MB; after {puts} re-PUTs: {after:.0f} MB, "
+              f"{peak:.0f} MB at most ({took:.0f} s, {puts / took:.1f} PUTs/s)")
 
 
 if __name__ == "__main__":
