@@ -118,20 +118,23 @@ def live_server(shared_app):
 
 @pytest.fixture
 def loopback_site():
-    """A web server on loopback that answers every GET with one Turtle triple; yields its base
-    URL and the list of paths it was asked for (to show that nothing fetched it)."""
+    """A web server on loopback that answers every request (GET, POST, HEAD) with one Turtle
+    triple; yields its base URL and the list of paths it was asked for (to show that nothing
+    fetched it: SPARQL clients such as Oxigraph's SERVICE send a POST)."""
     import threading
     from http.server import BaseHTTPRequestHandler, HTTPServer
 
     fetched: list[str] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
+        def answer(self):
             fetched.append(self.path)
             self.send_response(200)
             self.send_header("Content-Type", "text/turtle")
             self.end_headers()
             self.wfile.write(b"<urn:a> <urn:b> <urn:c> .")
+
+        do_GET = do_POST = do_HEAD = answer
 
         def log_message(self, *args):
             pass

@@ -3,15 +3,14 @@ trialgraph.graphs. Every write is one SPARQL Update, which Oxigraph applies in o
 a write that fails leaves nothing behind. Queries see the union of the graphs.
 
 Query workers never open the live store (RocksDB is undefined when another process writes):
-they read checkpoints (`snapshot()`), which Oxigraph makes with hard links, after each write.
+they read checkpoints (`snapshot()`, trialgraph.store_snapshots).
 A SPARQL Update from a client runs on a copy (`update_copy`, `adopt`: trialgraph.updates).
 """
 
 import gc
 import shutil
 import threading
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
@@ -24,9 +23,7 @@ from trialgraph.fhir import PatientRecord
 from trialgraph.graphs import (
     GRAPH_BASE,
     ONTOLOGY_GRAPH,
-    RUN_BASE,
     SHAPES_GRAPH,
-    patient_iri,
     patient_of,
     record_graph,
     run_graph,
@@ -49,9 +46,10 @@ from trialgraph.store_location import (
     remove_stale,
     wal_bytes,
 )
+from trialgraph.store_removal import RUNS_ONLY, removal_update
+from trialgraph.store_snapshots import Snapshots
 
 PREFIXES = {"tg": str(TG)}
-_RUNS_ONLY = f'FILTER(STRSTARTS(STR(?run), "{RUN_BASE}"))'
 
 
 class StoreError(Exception):
@@ -94,10 +92,6 @@ def ntriples(data: Graph | PatientRecord) -> str:
         raise UnstorableRecord(str(error)) from None
 
 
-def _iris(iris: Iterable[str]) -> str:
-    return " ".join(str(ox.NamedNode(iri)) for iri in iris)
-
-
 class TrialStore:
     """The service's store: protocol, shapes, patient records and current screening results."""
 
@@ -113,14 +107,11 @@ class TrialStore:
             raise StoreError(f"cannot open the store in {path}: {error}") from None
         remove_stale(path)
         self._live = live
-        self._snapshots = snapshots or path.parent / "snapshots"
-        shutil.rmtree(self._snapshots, ignore_errors=True)
-        self._lock = threading.Lock()  # snapshots
+        self._snapshots = Snapshots(snapshots or path.parent / "snapshots")
         self._write_lock = threading.RLock()
         self.write_wait: float | None = None  # seconds a write waits for another; None: no limit
         self.reader: Callable | None = None  # runs `read` elsewhere (trialgraph.web.limits)
         self.generation = 0
-        self._readers: Counter[Path] = Counter()
 
     # --- reading --------------------------------------------------------------------------
 
@@ -181,7 +172,7 @@ class TrialStore:
         record = ox.NamedNode(record_graph(patient_id))
         runs = self.read(
             "SELECT DISTINCT ?record ?run WHERE { GRAPH ?record { ?screening a tg:Screening } "
-            f"GRAPH ?run {{ ?assessment tg:assessedScreening ?screening }} {_RUNS_ONLY} }}",
+            f"GRAPH ?run {{ ?assessment tg:assessedScreening ?screening }} {RUNS_ONLY} }}",
             substitutions={ox.Variable("record"): record},
         )
         return {"named_graphs": [record, *(s["run"] for s in runs)]}
@@ -194,7 +185,7 @@ class TrialStore:
             "GRAPH ?record { ?screening a tg:Screening ; tg:aboutPatient/tg:patientId ?patient } "
             "GRAPH ?run { ?a tg:assessedScreening ?screening . ?r sh:focusNode ?screening ; "
             "sh:sourceShape ?shape ; sh:resultSeverity ?severity ; sh:value ?value ; "
-            f"sh:resultMessage ?message }} {_RUNS_ONLY} }} ORDER BY ?message"
+            f"sh:resultMessage ?message }} {RUNS_ONLY} }} ORDER BY ?message"
         )
         found = self.read(
             query,
@@ -222,7 +213,7 @@ class TrialStore:
             run = next(iter(results.subjects(predicate=None, object=TG.ScreeningRun)))
             inserts.append((run_graph(str(run)), ntriples(results)))
         with self.writing():
-            removal = self._removal(list(records))
+            removal = removal_update(self.query, list(records))
             data = " ".join(f"GRAPH <{graph}> {{ {triples} }}" for graph, triples in inserts)
             self._update(f"{removal} INSERT DATA {{ {data} }}")
 
@@ -231,7 +222,7 @@ class TrialStore:
         with self.writing():
             if not self.has_patient(patient_id):
                 return False
-            self._update(self._removal([patient_id]))
+            self._update(removal_update(self.query, [patient_id]))
             return True
 
     def update(self, update: str, base_iri: str | None = None) -> None:
@@ -303,55 +294,6 @@ class TrialStore:
             self._update("DROP DEFAULT" if graph is None else f"DROP GRAPH {ox.NamedNode(graph)}")
             return True
 
-    def _removal(self, patient_ids: list[str]) -> str:
-        """The SPARQL Update that removes these patients' records and current assessments,
-        dropping run graphs that keep no assessment."""
-        graphs = [record_graph(pid) for pid in patient_ids]
-        values = f"VALUES ?record {{ {_iris(graphs)} }}"
-        mine = f"{values} GRAPH ?record {{ ?screening a tg:Screening }}"
-        assessed = "GRAPH ?g { ?a tg:assessedScreening ?screening"
-        runs_only = _RUNS_ONLY.replace("?run", "?g")
-        found = self.query(f"SELECT DISTINCT ?g WHERE {{ {mine} {assessed} }} {runs_only} }}")
-        runs = [solution["g"].value for solution in found]
-        emptied = [
-            run
-            for run in runs
-            if not self.query(
-                f"ASK {{ GRAPH <{run}> {{ ?a tg:assessedScreening ?screening }} "
-                f"FILTER NOT EXISTS {{ {mine} }} }}"
-            )
-        ]
-        in_runs = f"VALUES ?g {{ {_iris(runs)} }}"
-        where = f"{in_runs} {mine} {assessed}"
-        report = "?r sh:focusNode ?screening ; ?p ?v . ?report sh:result ?r"
-        results = f"{in_runs} GRAPH ?g {{ {report} }}"
-        conforms = (
-            "DELETE { GRAPH ?g { ?report sh:conforms ?old } } "
-            "INSERT { GRAPH ?g { ?report sh:conforms ?new } } "
-            f"WHERE {{ VALUES ?g {{ {_iris(runs)} }} "
-            "GRAPH ?g { ?report a sh:ValidationReport ; sh:conforms ?old } "
-            "BIND(NOT EXISTS { GRAPH ?g { ?report sh:result ?any } } AS ?new) }"
-        )
-        prefixes = " ".join(str(ox.Literal(patient_iri(pid) + "/")) for pid in patient_ids)
-        derived = (
-            "DELETE { GRAPH ?g { ?s ?p ?o } } "
-            f"WHERE {{ VALUES ?g {{ {_iris(runs)} }} VALUES ?prefix {{ {prefixes} }} "
-            "GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?s), ?prefix)) }"
-        )
-        steps = [
-            *([derived] if runs else []),
-            f"DELETE {{ GRAPH ?g {{ ?r ?p ?v . ?report sh:result ?r }} }} "
-            f"WHERE {{ {mine} {results} }}",
-            f"DELETE {{ GRAPH ?g {{ ?o ?p ?v }} }} "
-            f"WHERE {{ {where} ; tg:hasOutcome ?o . ?o ?p ?v }} }}",
-            f"DELETE {{ GRAPH ?g {{ ?a ?p ?v }} }} WHERE {{ {where} ; ?p ?v }} }}",
-            *([conforms] if runs else []),
-            *(f"DROP GRAPH <{run}>" for run in emptied),
-            *(f"DROP SILENT GRAPH <{graph}>" for graph in graphs),
-        ]
-        prologue = f"PREFIX tg: <{TG}> PREFIX sh: <http://www.w3.org/ns/shacl#> "
-        return prologue + " ; ".join(steps) + " ;"
-
     def _update(
         self, update: str, prefixes: dict[str, str] | None = PREFIXES, base_iri: str | None = None
     ) -> None:
@@ -362,29 +304,10 @@ class TrialStore:
 
     # --- snapshots for query workers ------------------------------------------------------
 
-    @contextmanager
-    def snapshot(self) -> Iterator[Path]:
-        """A read-only checkpoint of the store as it is now (made once per generation), kept
-        until no reader uses it and a newer one exists."""
-        with self._lock:
-            target = self._snapshots / f"{self.generation:09d}"
-            if not target.exists():
-                self._snapshots.mkdir(parents=True, exist_ok=True)
-                self._store.flush()
-                self._store.backup(str(target))
-            self._readers[target] += 1
-        try:
-            yield target
-        finally:
-            with self._lock:
-                self._readers[target] -= 1
-                self._prune(current=self._snapshots / f"{self.generation:09d}")
-
-    def _prune(self, current: Path) -> None:
-        for folder in self._snapshots.iterdir():
-            if folder != current and self._readers[folder] == 0:
-                shutil.rmtree(folder, ignore_errors=True)
-                del self._readers[folder]
+    def snapshot(self):
+        """A read-only checkpoint of the store as it is now, for a `with` block
+        (trialgraph.store_snapshots)."""
+        return self._snapshots.of(lambda: self._store, lambda: self.generation)
 
     def close(self) -> None:
         """Flush the store to disk."""

@@ -5,13 +5,11 @@ same attacks on random populations."""
 
 import json
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rdflib import Graph, Namespace
 
 from tests.conftest import bearer
-from tests.ui.conftest import ui_app_on
 from trialgraph.aggregates import (
     OUTCOMES,
     STATUSES,
@@ -120,13 +118,6 @@ def served_view(client, app) -> dict:
         },
         "void_patients": max(entities) if entities else None,
     }
-
-
-@pytest.fixture
-def mixed_app(tmp_path):
-    app = ui_app_on(tmp_path / "data")
-    yield app
-    app.extensions["trialgraph"].close()
 
 
 def test_no_output_of_the_aggregate_role_gives_a_small_cell_away(mixed_app):

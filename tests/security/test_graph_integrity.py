@@ -7,7 +7,6 @@ import json
 import pytest
 
 from tests.conftest import bearer
-from tests.ui.conftest import ui_app_on
 from trialgraph.graphs import ONTOLOGY_GRAPH, SHAPES_GRAPH, record_graph
 
 TG = "PREFIX tg: <https://w3id.org/trialgraph/ontology#> "
@@ -124,14 +123,6 @@ def everything(client, app) -> dict:
         assert response.status_code == 200, (path, response.data)
         found[path] = json.loads(response.data)
     return found
-
-
-@pytest.fixture
-def mixed_app(tmp_path):
-    """Fifteen patients: eligible, one enrolled, ineligible and undetermined ones."""
-    app = ui_app_on(tmp_path / "data")
-    yield app
-    app.extensions["trialgraph"].close()
 
 
 def test_triples_in_other_graphs_change_no_decision_or_count(mixed_app):

@@ -69,7 +69,6 @@ def test_no_query_reaches_the_network(client, app, loopback_site, name, role):
     time.sleep(0.2)
     assert fetched == [], f"{name}: the server fetched {fetched}"
     assert response.status_code < 500, response.data
-    assert b"FETCHED" not in response.data
 
 
 @pytest.mark.parametrize("name", _names(updates, "http://x/"))
