@@ -4,6 +4,7 @@ patient ids follow FHIR's id grammar everywhere, so every stored patient can be 
 erased through the API."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -39,7 +40,7 @@ BAD = {
 
 def trialgraph(*arguments: str, data: Path) -> subprocess.CompletedProcess:
     command = [str(Path(sys.executable).parent / "trialgraph"), *arguments]
-    env = {"TRIALGRAPH_DATA_DIR": str(data), "PATH": "/usr/bin:/bin"}
+    env = {**os.environ, "TRIALGRAPH_DATA_DIR": str(data)}
     return subprocess.run(command, capture_output=True, text=True, env=env, timeout=300)
 
 
