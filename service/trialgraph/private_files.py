@@ -13,10 +13,12 @@ def make_private(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o700)
     for root, folders, files in os.walk(folder):
-        for name in folders:
-            Path(root, name).chmod(0o700)
-        for name in files:
-            Path(root, name).chmod(0o600)
+        for names, mode in ((folders, 0o700), (files, 0o600)):
+            for name in names:
+                try:
+                    Path(root, name).chmod(mode)
+                except FileNotFoundError:  # an open store removes files as it works
+                    continue
 
 
 def write_private(path: Path, text: str) -> None:
